@@ -1,0 +1,167 @@
+"""The command line: python -m engine {demo,render,report} [--out DIR].
+
+Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
+2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
+4 PyTorch is missing (for report); 5 a graph is too large to draw."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import draw as drawing
+from .check import TorchMissing, compare, load_torch
+from .files import OutputError, ensure_dir, write_atomic
+from .gallery import DEMO, GALLERY, build
+
+EXIT_FAIL, EXIT_USAGE, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 2, 3, 4, 5
+
+
+def before_after(expr, max_nodes=drawing.MAX_NODES):
+    """Digraphs of expr before and after backward(), and the output Value."""
+    out, _ = build(expr)
+    before = drawing.draw(out, max_nodes)
+    out.backward()
+    return before, drawing.draw(out, max_nodes), out
+
+
+def _render_pair(expr, stem_before, stem_after):
+    before, after, _ = before_after(expr)
+    paths = drawing.render(before, stem_before)
+    return paths + drawing.render(after, stem_after)
+
+
+def _write_dots(pairs):
+    """Only the .dot files, for when `dot` is missing."""
+    for expr, stem_before, stem_after in pairs:
+        before, after, _ = before_after(expr)
+        write_atomic(f"{stem_before}.dot", before.source)
+        write_atomic(f"{stem_after}.dot", after.source)
+
+
+def _print_table(comparison):
+    print(f"{'value':<10}{'ours':>22}{'torch':>22}{'abs diff':>11}{'rel diff':>11}  ok")
+    for r in comparison.rows:
+        ok = "pass" if r.ok else "FAIL"
+        print(f"{r.name:<10}{r.ours:>22.15g}{r.torch:>22.15g}{r.abs_diff:>11.2g}{r.rel_diff:>11.2g}  {ok}")
+
+
+def cmd_demo(args):
+    """Draw the demo expression before and after backprop; print our gradients beside PyTorch's."""
+    out_dir = ensure_dir(args.out)
+    print(f"demo: {DEMO.title}")
+    status = 0
+    try:
+        comparison = compare(DEMO)
+        _print_table(comparison)
+        status = 0 if comparison.ok else EXIT_FAIL
+    except TorchMissing as e:
+        out, leaves = build(DEMO)
+        out.backward()
+        print(f"{'value':<10}{'ours':>22}")
+        print(f"{'forward':<10}{out.data:>22.15g}")
+        for k, leaf in leaves.items():
+            print(f"{k:<10}{leaf.grad:>22.15g}")
+        print(f"note: {e}")
+    pairs = [(DEMO, out_dir / "graph_before_backprop", out_dir / "graph_after_backprop")]
+    return _pictures(pairs, status)
+
+
+def _pictures(pairs, status):
+    try:
+        for expr, stem_before, stem_after in pairs:
+            for path in _render_pair(expr, stem_before, stem_after):
+                print(f"wrote {path}")
+    except drawing.DotNotFound as e:
+        _write_dots(pairs)
+        print(f"error: {e} (the .dot files were written)", file=sys.stderr)
+        return EXIT_NO_DOT
+    return status
+
+
+def gallery_pairs(out_dir):
+    """(expression, before stem, after stem) for the demo and every drawable gallery entry."""
+    pairs = [(DEMO, out_dir / "graph_before_backprop", out_dir / "graph_after_backprop")]
+    for e in GALLERY:
+        if e.picture:
+            pairs.append((e, out_dir / "gallery" / f"{e.name}_before", out_dir / "gallery" / f"{e.name}_after"))
+    return pairs
+
+
+def cmd_render(args):
+    """Write before/after .dot and .svg pictures of the demo and of every gallery expression."""
+    return _pictures(gallery_pairs(ensure_dir(args.out)), 0)
+
+
+def cmd_report(args):
+    """Compare every gallery expression with PyTorch: report.md, report.json and index.html."""
+    from . import report
+
+    out_dir = ensure_dir(args.out)
+    torch = load_torch()
+    comparisons = [compare(e) for e in GALLERY]
+    pictures, status = {}, 0
+    for e in GALLERY:
+        if not e.picture:
+            n = len(drawing.walk(build(e)[0]))
+            pictures[e.name] = f"{n} values: too many to draw (the limit is {drawing.MAX_NODES})"
+            continue
+        try:
+            before, after, _ = before_after(e)
+            pictures[e.name] = (drawing.svg(before.source).decode(), drawing.svg(after.source).decode())
+        except drawing.DotNotFound as err:
+            pictures[e.name] = str(err)
+            status = EXIT_NO_DOT
+    version = torch.__version__
+    for path, text in (
+        (out_dir / "report.md", report.markdown(comparisons, version)),
+        (out_dir / "report.json", report.as_json(comparisons, version)),
+        (out_dir / "index.html", report.page(comparisons, pictures, version)),
+    ):
+        write_atomic(path, text)
+        print(f"wrote {path}")
+    line = report.summary(comparisons)
+    print(f"report: {line}")
+    if status == EXIT_NO_DOT:
+        print(f"error: {drawing.INSTALL_HINT} (the report has no pictures)", file=sys.stderr)
+        return status
+    return 0 if all(c.ok for c in comparisons) else EXIT_FAIL
+
+
+COMMANDS = {
+    "demo": (cmd_demo, "visualizations"),
+    "render": (cmd_render, "visualizations"),
+    "report": (cmd_report, "reports"),
+}
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="python -m engine",
+        description="mini-autograd-engine: a scalar autograd engine, drawn with Graphviz and checked against PyTorch.",
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (fn, default_out) in COMMANDS.items():
+        s = sub.add_parser(name, help=fn.__doc__.splitlines()[0], description=fn.__doc__)
+        s.add_argument("--out", type=Path, default=Path(default_out), help=f"output folder (default: {default_out})")
+        s.set_defaults(func=fn)
+    return p
+
+
+def main(argv=None):
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:
+        args = p.parse_args(["demo", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        return args.func(args)
+    except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except TorchMissing as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_NO_TORCH
+    except drawing.GraphTooLarge as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_TOO_LARGE

@@ -1,0 +1,106 @@
+"""Graphviz pictures of a Value's computation graph, before and after backpropagation.
+
+Node names come from the order of a walk from the output, never from id(), so the same
+expression gives the same .dot and .svg bytes in every process."""
+
+import shutil
+import subprocess
+
+import graphviz
+
+from .engine import Value
+from .files import OutputError, write_atomic
+
+MAX_NODES = 150  # Values in one picture; past this a graph is too large to read
+INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
+ROLES = {"/": ("num", "den"), "**": ("base", "exp"), "pow": ("base", "exp")}  # edge labels where operand order matters
+COLORS = {"input": "#cfe8ff", "intermediate": "#f4f4f4", "output": "#ffd59e", "constant": "#e6e6e6"}
+
+
+class GraphTooLarge(ValueError):
+    """The graph has more Values than a readable picture holds."""
+
+
+class DotNotFound(RuntimeError):
+    """The Graphviz `dot` program is not on PATH."""
+
+
+def walk(root):
+    """Every Value in root's graph once, output first, inputs in operand order (iterative)."""
+    order, seen, stack = [], {root}, [root]
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        for x in reversed(v._prev):
+            if x not in seen:
+                seen.add(x)
+                stack.append(x)
+    return order
+
+
+def fmt(x):
+    """4 significant digits, as every picture and table shows numbers."""
+    return f"{x:.4g}"
+
+
+def _escape(text):
+    return "".join("\\" + c if c in '{}|<>"\\' else c for c in text)
+
+
+def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=()):
+    """A graphviz.Digraph of root's graph, left to right: a record per Value (label, data,
+    grad), a small node per op, inputs/intermediates/output in their own colours.
+    highlight: a Value to outline; bold_edges: (input, output) Value pairs drawn bold."""
+    nodes = walk(root)
+    if max_nodes is not None and len(nodes) > max_nodes:
+        raise GraphTooLarge(
+            f"the graph has {len(nodes)} values, more than the {max_nodes} a readable picture holds "
+            "(pass max_nodes=None to draw it anyway)"
+        )
+    name = {v: f"v{i}" for i, v in enumerate(nodes)}
+    bold = {(name[a], name[b]) for a, b in bold_edges if a in name and b in name}
+    dot = graphviz.Digraph("autograd", graph_attr={"rankdir": "LR", "bgcolor": "white"})
+    dot.attr("node", fontname="Helvetica", fontsize="11")
+    dot.attr("edge", fontname="Helvetica")
+    for v in reversed(nodes):  # inputs first: the file reads in computation order
+        kind = "output" if v is root else "intermediate" if v._op else "input"
+        label = f"{{ {_escape(v.label) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
+        extra = {"penwidth": "3", "color": "#d62728"} if v is highlight else {}
+        dot.node(name[v], label, shape="record", style="filled", fillcolor=COLORS[kind], **extra)
+        if not v._op:
+            continue
+        op = name[v] + "op"
+        dot.node(op, _escape(v._op), shape="circle" if len(v._op) < 3 else "ellipse", fontsize="10")
+        dot.edge(op, name[v], **({"penwidth": "3", "color": "#d62728"} if v is highlight else {}))
+        for i, x in enumerate((v._a, v._b)):
+            role = {"label": ROLES[v._op][i], "fontsize": "9"} if v._op in ROLES else {}
+            if isinstance(x, Value):
+                bolded = (name[x], name[v]) in bold
+                dot.edge(name[x], op, **role, **({"penwidth": "3", "color": "#d62728"} if bolded else {}))
+            elif x is not None:  # a plain number folded into the node
+                const = f"{op}c{i}"
+                dot.node(const, fmt(x), shape="box", style="filled,rounded", fillcolor=COLORS["constant"])
+                dot.edge(const, op, **role)
+    return dot
+
+
+def svg(dot_source):
+    """Render DOT text to SVG bytes with the `dot` program."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise DotNotFound(f"Graphviz 'dot' not found on PATH: {INSTALL_HINT}")
+    run = subprocess.run([exe, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
+    if run.returncode:
+        raise RuntimeError(f"dot failed: {run.stderr.decode(errors='replace').strip()}")
+    return run.stdout
+
+
+def render(dot, stem):
+    """Write stem.dot, then stem.svg. The .dot is written even when `dot` is missing
+    (DotNotFound is raised after it). Returns the paths written."""
+    paths = [write_atomic(f"{stem}.dot", dot.source)]
+    paths.append(write_atomic(f"{stem}.svg", svg(dot.source)))
+    return paths
+
+
+__all__ = ["MAX_NODES", "DotNotFound", "GraphTooLarge", "OutputError", "draw", "fmt", "render", "svg", "walk"]

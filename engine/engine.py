@@ -1,0 +1,200 @@
+"""A scalar reverse-mode autograd engine: the whole core, standard library only.
+
+Every op on a Value makes a node that remembers its inputs and its op. One row of _OPS per op
+says how to compute it and how the gradient g at its output flows to its inputs: the chain
+rule, one op at a time. backward() applies the rules once per node, from the output down.
+Applied to Values, not floats, the same rules give gradients that can be differentiated again.
+"""
+
+import math
+import operator
+from numbers import Real
+
+inf, nan = math.inf, math.nan
+_EXIT = object()  # on _topo's stack: every input of the node below it has been listed
+_val = lambda x: x.data if x.__class__ is Value else x  # the float inside a Value, or x
+
+
+# IEEE float64 arithmetic, as in PyTorch: Python raises where float64 gives inf or nan.
+# The helpers also take Values (whose operators never raise), so one rule serves both.
+def _div(x, y):
+    try:
+        return x / y
+    except ZeroDivisionError:  # x / +-0
+        return nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
+
+
+def _pow(x, y):
+    try:
+        r = x**y
+    except ZeroDivisionError:  # 0 ** negative: an odd integer power keeps the sign of x
+        return math.copysign(inf, x) if y % 2.0 == 1.0 else inf
+    except OverflowError:
+        return nan if x < 0 and y % 1.0 else -inf if x < 0 and y % 2.0 == 1.0 else inf
+    return nan if r.__class__ is complex else r  # negative ** fraction
+
+
+def _pow_n(x, n):  # x ** number as PyTorch does it: by sqrt for n = +-0.5, so sqrt(-0.0) = -0.0
+    if x.__class__ is float and (n == 0.5 or n == -0.5):
+        r = math.sqrt(x) if x >= 0 else nan
+        return r if n > 0 else _div(1.0, r)
+    return _pow(x, n)
+
+
+def _log(x):
+    if x.__class__ is Value:
+        return x.log()
+    return math.log(x) if x > 0 else -inf if x == 0 else nan  # log(0) = -inf, log(-1) = nan
+
+
+_exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)
+
+
+def _number(x):
+    """x as a float, or a TypeError that names what x is."""
+    if x.__class__ is float:
+        return x
+    y = x.item() if not isinstance(x, Real) and getattr(x, "shape", None) == () else x  # NumPy
+    if not isinstance(y, Real):
+        raise TypeError(f"Value needs a real number (int, float, bool), got {type(x).__name__}")
+    try:
+        return float(y)
+    except OverflowError:  # an int beyond float64 rounds to infinity, as IEEE does
+        return inf if y > 0 else -inf
+
+
+# op: (forward on floats, rule (a, b, out, g) -> (gradient for a, gradient for b)). a, b, out
+# and g are floats in backward(), Values in grad(create_graph=True); unary ops ignore b.
+# fmt: off
+_OPS = {
+    "+": (operator.add, lambda a, b, out, g: (g, g)),
+    "*": (operator.mul, lambda a, b, out, g: (g * b, g * a)),
+    "/": (_div, lambda a, b, out, g: (_div(g, b), -g * _div(out, b))),
+    "**": (_pow_n, lambda a, b, out, g: (0.0 if b == 0 else g * (b * _pow_n(a, b - 1)), None)),  # b a number
+    "pow": (_pow, lambda a, b, out, g: (
+        0.0 if _val(b) == 0 else g * (b * _pow(a, b - 1)),          # b * a**(b-1)
+        0.0 if _val(a) == 0 and b >= 0 else g * (out * _log(a)))),  # a**b * log(a)
+    "exp": (_exp, lambda a, b, out, g: (g * out, None)),
+    "log": (_log, lambda a, b, out, g: (_div(g, a), None)),
+    "tanh": (math.tanh, lambda a, b, out, g: (g * (1 - out * out), None)),
+    "relu": (lambda x: 0.0 if x < 0 else x, lambda a, b, out, g: (0.0 if out <= 0 else g, None)),
+    "sigmoid": (lambda x: 1.0 / (1.0 + _exp(-x)), lambda a, b, out, g: (g * (1 - out) * out, None)),
+}
+_RULE = {op: rule for op, (_, rule) in _OPS.items()}
+
+def _node(data, op, a, b, new=object.__new__):
+    v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
+    v.data = data; v.grad = 0.0; v.label = ""; v._op = op; v._a = a; v._b = b
+    return v
+# fmt: on
+
+
+def _binary(op, const_op=None):
+    """The method for self op other. A plain-number other stays a float in the node (op const_op)."""
+    const_op = const_op or op
+    f, g = _OPS[op][0], _OPS[const_op][0]
+
+    def method(self, other):
+        if other.__class__ is Value:
+            return _node(f(self.data, other.data), op, self, other)
+        c = _number(other)
+        return _node(g(self.data, c), const_op, self, c)
+
+    return method
+
+
+def _unary(op):
+    f = _OPS[op][0]
+    return lambda self: _node(f(self.data), op, self, None)
+
+
+class Value:
+    """A float that remembers how it was computed, so that gradients can flow back to it."""
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")  # no __dict__, no closure
+    __array_ufunc__ = None  # a NumPy scalar on the left defers to our operators
+
+    def __init__(self, data, label=""):
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self.data, self.grad, self.label = _number(data), 0.0, label
+        self._op, self._a, self._b = "", None, None  # a leaf: no op made it
+
+    _prev = property(lambda self: tuple(x for x in (self._a, self._b) if x.__class__ is Value))
+    __repr__ = lambda self: f"Value(data={self.data!r}, grad={self.grad!r})"
+
+    # The primitive ops: their values and gradient rules are the rows of _OPS.
+    __add__ = __radd__ = _binary("+")
+    __mul__ = __rmul__ = _binary("*")
+    __truediv__ = _binary("/")
+    __pow__ = _binary("pow", const_op="**")
+    exp, log, tanh, relu, sigmoid = map(_unary, ("exp", "log", "tanh", "relu", "sigmoid"))
+
+    # Derived ops, built from the primitives.
+    __neg__ = lambda self: self * -1.0
+    __sub__ = lambda self, other: self + (-other)
+    __rsub__ = lambda self, other: -self + other
+    __rtruediv__ = lambda self, other: other * self**-1  # as PyTorch computes number / tensor
+    __rpow__ = lambda self, other: Value(other) ** self
+
+    # < <= > >= compare the numbers; == stays identity, so Values can key dicts and sets.
+    __lt__ = lambda self, other: self.data < _val(other)
+    __le__ = lambda self, other: self.data <= _val(other)
+    __gt__ = lambda self, other: self.data > _val(other)
+    __ge__ = lambda self, other: self.data >= _val(other)
+
+    def backward(self):
+        """Set .grad of every node below self to d(self)/d(node), like PyTorch's backward with
+        retain_graph=True: leaves add to what they hold, other nodes hold this call's gradient."""
+        order = _topo(self)
+        for v in order:
+            v.grad = 0.0
+        self.grad = 1.0 if order else self.grad + 1.0
+        rules, V = _RULE, Value
+        for v in order:  # v comes after every node that uses it, so v.grad is complete
+            a, b = v._a, v._b  # a is a Value; b a Value, a constant, or None
+            ga, gb = rules[v._op](a.data, b.data if b.__class__ is V else b, v.data, v.grad)
+            a.grad += ga
+            if b.__class__ is V:
+                b.grad += gb
+
+
+def _topo(root):
+    """The non-leaf nodes below root, each one before its inputs. A depth-first search with
+    its own stack, so that a graph a million nodes deep needs no recursion."""
+    order, seen, stack = [], set(), [root]
+    push, pop, V = stack.append, stack.pop, Value
+    while stack:
+        v = pop()
+        if v is _EXIT:
+            order.append(pop())
+        elif v._op and v not in seen:
+            seen.add(v)
+            stack += (v, _EXIT)
+            for x in (v._a, v._b):
+                if x.__class__ is V and x._op and x not in seen:
+                    push(x)
+    order.reverse()
+    return order
+
+
+def grad(output, inputs, create_graph=False):
+    """d(output)/d(x) for each x in inputs, as Values, like torch.autograd.grad (no .grad changes).
+    With create_graph=True they are built from the graph, so they can be differentiated again."""
+    gs = {output: Value(1.0) if create_graph else 1.0}
+    for v in _topo(output):
+        a, b, rule = v._a, v._b, _RULE[v._op]
+        ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _val(b), v.data, gs[v])
+        for x, gx in ((a, ga), (b, gb)):
+            if x.__class__ is Value:
+                gs[x] = gs[x] + gx if x in gs else gx
+    return [g if (g := gs.get(x, 0.0)).__class__ is Value else Value(g) for x in inputs]
+
+
+if __name__ == "__main__":  # `python engine/engine.py` runs the demo
+    import sys
+
+    sys.path[0] += "/.."  # the repository, where `engine` is the package and not this file
+    from engine.cli import main
+
+    sys.exit(main(["demo", *sys.argv[1:]]))

@@ -1,0 +1,47 @@
+"""Writing output files so that a failure never leaves half a file behind."""
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output file or folder cannot be written; the message names the path."""
+
+
+def ensure_dir(path):
+    """Make the folder `path` (and its parents), or raise OutputError naming it."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"cannot write to {path}: a file is in the way of the folder") from None
+    except OSError as e:
+        raise OutputError(f"cannot create folder {path}: {e.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write to {path}: permission denied")
+    return path
+
+
+def write_atomic(path, content):
+    """Write str or bytes to path through a temporary file in the same folder, then rename it,
+    so readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    ensure_dir(path.parent)
+    data = content.encode() if isinstance(content, str) else content
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

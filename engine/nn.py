@@ -1,0 +1,88 @@
+"""A small neural-network library on top of Value: neurons, layers, an MLP and plain SGD."""
+
+import random
+
+from .engine import Value
+
+NONLINEARITIES = ("relu", "tanh", "linear")
+
+
+class Module:
+    """Something with parameters: Values that training adjusts."""
+
+    def parameters(self):
+        return []
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    """nonlin(w . x + b) for an input list x of Values or numbers."""
+
+    def __init__(self, nin, nonlin="relu", rng=random):
+        if nonlin not in NONLINEARITIES:
+            raise ValueError(f"nonlin must be one of {NONLINEARITIES}, got {nonlin!r}")
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = self.b
+        for wi, xi in zip(self.w, x, strict=True):
+            act = act + wi * xi
+        return act if self.nonlin == "linear" else getattr(act, self.nonlin)()
+
+    def parameters(self):
+        return [*self.w, self.b]
+
+    def __repr__(self):
+        return f"{self.nonlin.capitalize()}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """nout neurons that read the same inputs."""
+
+    def __init__(self, nin, nout, nonlin="relu", rng=random):
+        self.neurons = [Neuron(nin, nonlin, rng) for _ in range(nout)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self):
+        return f"Layer of [{', '.join(map(repr, self.neurons))}]"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: MLP(2, [16, 16, 1]) maps 2 inputs to 1 output through two
+    hidden layers of 16. Hidden layers use `nonlin`; the last layer is linear. `seed` makes
+    the initial weights reproducible without touching the global random state."""
+
+    def __init__(self, nin, nouts, nonlin="relu", seed=None):
+        rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], nonlin if i < len(nouts) - 1 else "linear", rng) for i in range(len(nouts))
+        ]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(map(repr, self.layers))}]"
+
+
+def sgd_step(params, lr):
+    """One step of plain gradient descent: p <- p - lr * dL/dp."""
+    for p in params:
+        p.data -= lr * p.grad

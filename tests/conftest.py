@@ -1,0 +1,29 @@
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed (apt-get install graphviz)")
+
+
+def same(ours, ref, rtol=1e-9, atol=1e-12):
+    """Equal within tolerance; nan meets nan and an infinity the same infinity."""
+    if math.isnan(ref) or math.isnan(ours):
+        return math.isnan(ref) and math.isnan(ours)
+    if math.isinf(ref) or math.isinf(ours):
+        return ours == ref
+    return abs(ours - ref) <= atol + rtol * abs(ref)
+
+
+def run_cli(*args, cwd=None, env=None, python_prefix=()):
+    """python -m engine ARGS in a subprocess: (returncode, stdout, stderr)."""
+    cmd = [sys.executable, *python_prefix, "-m", "engine", *map(str, args)]
+    proc = subprocess.run(cmd, cwd=cwd or ROOT, env=env, capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
