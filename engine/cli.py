@@ -5,6 +5,7 @@ Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 4 PyTorch is missing (for report); 5 a graph is too large to draw."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def gallery_pairs(out_dir):
     """(expression, before stem, after stem) for the demo and every drawable gallery entry."""
     pairs = [(DEMO, out_dir / "graph_before_backprop", out_dir / "graph_after_backprop")]
     for e in GALLERY:
-        if e.picture:
+        if e.picture and e is not DEMO:  # the demo's pictures are the two above
             pairs.append((e, out_dir / "gallery" / f"{e.name}_before", out_dir / "gallery" / f"{e.name}_after"))
     return pairs
 
@@ -165,3 +166,6 @@ def main(argv=None):
     except drawing.GraphTooLarge as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_TOO_LARGE
+    except BrokenPipeError:  # `python -m engine demo | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -12,8 +12,29 @@ from conftest import same  # noqa: E402
 from engine import Value  # noqa: E402
 
 INF, NAN = math.inf, math.nan
-POINTS = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -3.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 700.0, 710.0, -750.0,
-          20.0, -20.0, INF, -INF, NAN]
+POINTS = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    2.0,
+    -3.0,
+    1e-300,
+    -1e-300,
+    5e-324,
+    1e300,
+    -1e300,
+    700.0,
+    710.0,
+    -750.0,
+    20.0,
+    -20.0,
+    INF,
+    -INF,
+    NAN,
+]
 EXPONENTS = [0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, -0.5, 1.5, 1e300, -INF, INF, NAN]
 
 UNARY = {
@@ -81,8 +102,20 @@ def test_binary_op_with_a_constant_on_either_side(op):
 
 def test_pow_corner_cases_match_torch():
     # 0 ** 0, 0 ** negative (odd and even), negative ** fraction, overflow with sign
-    for base, exp in [(0.0, 0.0), (-0.0, -1.0), (-0.0, -2.0), (0.0, -3.0), (-8.0, 1 / 3), (-10.0, 401.0),
-                      (-10.0, 400.0), (10.0, 400.0), (-10.0, 400.5), (1.0, NAN), (NAN, 0.0), (-INF, 0.5)]:
+    for base, exp in [
+        (0.0, 0.0),
+        (-0.0, -1.0),
+        (-0.0, -2.0),
+        (0.0, -3.0),
+        (-8.0, 1 / 3),
+        (-10.0, 401.0),
+        (-10.0, 400.0),
+        (10.0, 400.0),
+        (-10.0, 400.5),
+        (1.0, NAN),
+        (NAN, 0.0),
+        (-INF, 0.5),
+    ]:
         assert_matches(lambda x, y: x**y, base, exp)
         assert_matches(lambda x, e=exp: x**e, base)
         assert_matches(lambda y, b=base: b**y, exp)
@@ -105,3 +138,17 @@ def test_ieee_edges_do_not_raise():
                 out.backward()
         for f in UNARY.values():
             f(Value(x)).backward()
+
+
+def test_leaf_accumulation_and_reuse_match_torch():
+    def f(a, b):
+        c = a * b + a
+        return (c * c).tanh() + c / b
+
+    va, vb = Value(0.3), Value(-1.2)
+    ta, tb = t(0.3), t(-1.2)
+    out, tout = f(va, vb), f(ta, tb)
+    for _ in range(3):
+        out.backward()
+        tout.backward(retain_graph=True)
+        assert same(va.grad, ta.grad.item()) and same(vb.grad, tb.grad.item())

@@ -1,0 +1,80 @@
+# mini-autograd-engine: every command a user or CI needs. `make` lists them.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DOCKER ?= docker
+IMAGE ?= mini-autograd-engine
+OUT ?= $(CURDIR)/out
+# A folder of wheels for the image (the CPU torch wheel); empty: PyTorch's CPU index
+WHEELS ?= $(or $(PIP_FIND_LINKS),)
+PYTEST_ARGS ?=
+
+STAMP := $(VENV)/.installed
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv from the pinned requirements (the other targets do it when needed)
+
+.PHONY: demo
+demo: $(STAMP) ## Run the demo: gradients beside PyTorch's, before/after pictures in visualizations/
+	$(PY) -m engine demo
+
+.PHONY: test
+test: $(STAMP) ## Run the whole test suite with branch coverage of engine/ (at least 95%)
+	$(PY) -m pytest --cov=engine --cov-branch --cov-report=term-missing:skip-covered \
+		--cov-report=xml --cov-fail-under=95 $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff check, ruff format --check, hadolint on the Dockerfile, actionlint on the workflow
+	$(VENV)/bin/nox --no-venv -s lint
+
+.PHONY: render
+render: $(STAMP) ## Regenerate every before/after picture (.dot and .svg) into visualizations/
+	$(PY) -m engine render --out visualizations
+
+.PHONY: report
+report: $(STAMP) ## Gradient comparison report: reports/report.md, report.json, index.html
+	$(PY) -m engine report --out reports
+
+.PHONY: docker-build
+docker-build: ## Build the image (WHEELS=DIR takes torch from a local folder of wheels)
+	rm -f docker/wheels/*.whl
+	$(if $(WHEELS),ln -f $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/ 2>/dev/null || cp $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/,)
+	$(DOCKER) build -f docker/Dockerfile -t $(IMAGE) $(if $(WHEELS),--build-arg TORCH_FROM=wheels,) .
+
+# The container never runs as root. Run as the host user, so the files are theirs; a root host
+# lends the folder to the image's user for the run and takes the files back after.
+.PHONY: docker-run
+docker-run: docker-build ## Run the image: the demo pictures and the report land in ./out (OUT=DIR)
+	mkdir -p $(OUT)
+	if [ "$$(id -u)" -ne 0 ]; then \
+		$(DOCKER) run --rm --network none --user "$$(id -u):$$(id -g)" -v "$(OUT):/app/out" $(IMAGE); \
+	else \
+		chown 10001:10001 "$(OUT)"; \
+		$(DOCKER) run --rm --network none -v "$(OUT):/app/out" $(IMAGE) || { chown -R 0:0 "$(OUT)"; exit 1; }; \
+		chown -R 0:0 "$(OUT)"; \
+	fi
+	@echo "pictures and report in $(OUT)"
+
+.PHONY: docker-test
+docker-test: docker-build ## Run the test suite inside the image (no network)
+	$(DOCKER) run --rm --network none $(IMAGE) python -m pytest -q -p no:cacheprovider -m "not docker and not browser"
+
+.PHONY: clean
+clean: ## Remove the venv, caches, reports and ./out (not the committed pictures)
+	rm -rf $(VENV) .nox .pytest_cache .ruff_cache .hypothesis .coverage coverage.xml reports out
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

