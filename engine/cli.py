@@ -1,4 +1,4 @@
-"""The command line: python -m engine {demo,render,report} [--out DIR].
+"""The command line: python -m engine {demo,render,report,train,steps} [--out DIR].
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
@@ -17,12 +17,12 @@ from .gallery import DEMO, GALLERY, build
 EXIT_FAIL, EXIT_USAGE, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 2, 3, 4, 5
 
 
-def before_after(expr, max_nodes=drawing.MAX_NODES):
+def before_after(expr):
     """Digraphs of expr before and after backward(), and the output Value."""
     out, _ = build(expr)
-    before = drawing.draw(out, max_nodes)
+    before = drawing.draw(out, drawing.MAX_NODES)
     out.backward()
-    return before, drawing.draw(out, max_nodes), out
+    return before, drawing.draw(out, drawing.MAX_NODES), out
 
 
 def _render_pair(expr, stem_before, stem_after):
@@ -89,8 +89,35 @@ def gallery_pairs(out_dir):
 
 
 def cmd_render(args):
-    """Write before/after .dot and .svg pictures of the demo and of every gallery expression."""
-    return _pictures(gallery_pairs(ensure_dir(args.out)), 0)
+    """Write before/after .dot and .svg pictures of the demo, every gallery expression and the steps."""
+    out_dir = ensure_dir(args.out)
+    status = _pictures(gallery_pairs(out_dir), 0)
+    return status if status else cmd_steps(argparse.Namespace(out=out_dir / "steps"))
+
+
+def cmd_steps(args):
+    """Write one picture per backward step of the demo and a page to walk through them."""
+    from .steps import write_steps
+
+    try:
+        paths = write_steps(ensure_dir(args.out))
+    except drawing.DotNotFound as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_NO_DOT
+    print(f"wrote {len(paths) - 1} step pictures and {paths[-1]}")
+    return 0
+
+
+def cmd_train(args):
+    """Train MLP(2, [16, 16, 1]) on two moons with SGD; plot the decision boundary and the loss."""
+    from .train import plots, summary_line, train
+
+    out_dir = ensure_dir(args.out)
+    model, data, history = train(steps=args.steps, seed=args.seed)
+    for path in plots(model, data, history, out_dir):
+        print(f"wrote {path}")
+    print(summary_line(history))
+    return 0
 
 
 def cmd_report(args):
@@ -132,7 +159,16 @@ COMMANDS = {
     "demo": (cmd_demo, "visualizations"),
     "render": (cmd_render, "visualizations"),
     "report": (cmd_report, "reports"),
+    "train": (cmd_train, "visualizations"),
+    "steps": (cmd_steps, "visualizations/steps"),
 }
+
+
+def _positive(text):
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return n
 
 
 def parser():
@@ -147,6 +183,9 @@ def parser():
         s = sub.add_parser(name, help=fn.__doc__.splitlines()[0], description=fn.__doc__)
         s.add_argument("--out", type=Path, default=Path(default_out), help=f"output folder (default: {default_out})")
         s.set_defaults(func=fn)
+        if name == "train":
+            s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
+            s.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
     return p
 
 

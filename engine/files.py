@@ -14,7 +14,7 @@ def ensure_dir(path):
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError):
         raise OutputError(f"cannot write to {path}: a file is in the way of the folder") from None
     except OSError as e:
         raise OutputError(f"cannot create folder {path}: {e.strerror}") from None

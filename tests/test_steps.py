@@ -1,0 +1,67 @@
+"""Backprop step by step: the replay, the pictures and the page in headless Chromium."""
+
+import os
+
+import pytest
+from browser import Browser, find_chromium
+from conftest import needs_dot, run_cli
+
+from engine.gallery import DEMO, build
+from engine.steps import replay
+
+
+def test_replay_fills_the_same_gradients_as_backward_one_edge_at_a_time():
+    out, leaves = build(DEMO)
+    steps = list(replay(out))
+    assert len(steps) == 1 + 6  # the start, then one step per edge into an input
+    assert steps[0][1] is out and steps[0][2] == ()
+    for _, node, edges in steps[1:]:
+        ((x, v),) = edges
+        assert x is node and x in v._prev
+    replayed = {k: leaf.grad for k, leaf in leaves.items()}
+    ref, ref_leaves = build(DEMO)
+    ref.backward()
+    assert replayed == {k: leaf.grad for k, leaf in ref_leaves.items()}
+    assert "dL/dc += dL/dd" in " ".join(caption for caption, _, _ in steps)
+
+
+@needs_dot
+def test_steps_command_writes_pictures_and_page_the_same_twice(tmp_path):
+    for name in ("one", "two"):
+        code, out, err = run_cli("steps", "--out", tmp_path / name)
+        assert code == 0, err
+        assert "wrote 14 step pictures" in out
+    for p in (tmp_path / "one").iterdir():
+        assert p.read_bytes() == (tmp_path / "two" / p.name).read_bytes(), p.name
+    page = (tmp_path / "one" / "index.html").read_text()
+    assert page.count('class="step"') == 7 and "ArrowRight" in page
+
+
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+@pytest.mark.browser
+@needs_dot
+@pytest.mark.skipif(find_chromium() is None and not REQUIRED, reason="Chromium is not installed")
+def test_step_page_walks_with_the_button_and_the_arrow_keys(tmp_path):
+    code, _, err = run_cli("steps", "--out", tmp_path)
+    assert code == 0, err
+    b = Browser(width=1200, height=700)
+    try:
+        b.open(tmp_path / "index.html")
+        current = "document.querySelector('.step.current').id"
+        assert b.eval(current) == "step0"
+        first = b.screenshot(tmp_path / "first.png").read_bytes()
+        b.click("#next")
+        assert b.eval(current) == "step1"
+        assert b.eval("document.getElementById('counter').textContent") == "step 1 of 6"
+        b.press("ArrowRight", "ArrowRight", 39)
+        b.press("ArrowRight", "ArrowRight", 39)
+        assert b.eval(current) == "step3"
+        b.press("ArrowLeft", "ArrowLeft", 37)
+        assert b.eval(current) == "step2"
+        assert b.screenshot(tmp_path / "later.png").read_bytes() != first
+        visible = b.eval("[...document.querySelectorAll('.step')].filter(s => s.offsetParent !== null).length")
+        assert visible == 1
+    finally:
+        b.close()
