@@ -17,7 +17,7 @@ def _no_dot_env(tmp_path):
 
 
 def test_report_without_dot_writes_the_tables_and_exits_3(tmp_path):
-    code, out, err = run_cli("report", "--out", tmp_path / "r", env=_no_dot_env(tmp_path))
+    code, _, err = run_cli("report", "--out", tmp_path / "r", env=_no_dot_env(tmp_path))
     assert code == 3 and "install Graphviz" in err and "Traceback" not in err
     assert (tmp_path / "r" / "report.md").read_text().rstrip().endswith("all pass")
     page = (tmp_path / "r" / "index.html").read_text()
