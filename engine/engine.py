@@ -2,9 +2,8 @@
 
 Every op on a Value makes a node that remembers its inputs and its op. One row of _OPS per op
 says how to compute it and how the gradient g at its output flows to its inputs: the chain
-rule, one op at a time. backward() applies the rules once per node, from the output down.
-Applied to Values, not floats, the same rules give gradients that can be differentiated again.
-"""
+rule, one op at a time. backward() applies the rules once per node, from the output down;
+applied to Values instead of floats, they give gradients that can be differentiated again."""
 
 import math
 import operator
@@ -17,11 +16,8 @@ _val = lambda x: x.data if x.__class__ is Value else x  # the float inside a Val
 
 # IEEE float64 arithmetic, as in PyTorch: Python raises where float64 gives inf or nan.
 # The helpers also take Values (whose operators never raise), so one rule serves both.
-def _div(x, y):
-    try:
-        return x / y
-    except ZeroDivisionError:  # x / +-0
-        return nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
+# x / +-0 is +-inf, or nan for 0 / 0 (a Value y is always true, so Values just divide):
+_div = lambda x, y: x / y if y else nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
 
 
 def _pow(x, y):
@@ -34,19 +30,11 @@ def _pow(x, y):
     return nan if r.__class__ is complex else r  # negative ** fraction
 
 
-def _pow_n(x, n):  # x ** number as PyTorch does it: by sqrt for n = +-0.5, so sqrt(-0.0) = -0.0
-    if x.__class__ is float and (n == 0.5 or n == -0.5):
-        r = math.sqrt(x) if x >= 0 else nan
-        return r if n > 0 else _div(1.0, r)
-    return _pow(x, n)
-
-
-def _log(x):
-    if x.__class__ is Value:
-        return x.log()
-    return math.log(x) if x > 0 else -inf if x == 0 else nan  # log(0) = -inf, log(-1) = nan
-
-
+# x ** number as PyTorch computes it, by sqrt for +-0.5: sqrt(-0.0) = -0.0, sqrt(-1) = nan.
+_sqrt = lambda x: math.sqrt(x) if x >= 0 else nan
+_pow_n = lambda x, n: _pow(_sqrt(x), 2 * n) if n in (0.5, -0.5) and x.__class__ is float else _pow(x, n)
+# log(0) = -inf, log(-1) = nan; the log of a Value is a node.
+_log = lambda x: x.log() if x.__class__ is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
 _exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)
 
 
@@ -73,32 +61,38 @@ _OPS = {
     "**": (_pow_n, lambda a, b, out, g: (0.0 if b == 0 else g * (b * _pow_n(a, b - 1)), None)),  # b a number
     "pow": (_pow, lambda a, b, out, g: (
         0.0 if _val(b) == 0 else g * (b * _pow(a, b - 1)),          # b * a**(b-1)
-        0.0 if _val(a) == 0 and b >= 0 else g * (out * _log(a)))),  # a**b * log(a)
+        0.0 if _val(a) == 0 and _val(b) >= 0 else g * (out * _log(a)))),  # a**b * log(a)
     "exp": (_exp, lambda a, b, out, g: (g * out, None)),
     "log": (_log, lambda a, b, out, g: (_div(g, a), None)),
     "tanh": (math.tanh, lambda a, b, out, g: (g * (1 - out * out), None)),
-    "relu": (lambda x: 0.0 if x < 0 else x, lambda a, b, out, g: (0.0 if out <= 0 else g, None)),
+    "relu": (lambda x: 0.0 if x < 0 else x, lambda a, b, out, g: (0.0 if _val(out) <= 0 else g, None)),
     "sigmoid": (lambda x: 1.0 / (1.0 + _exp(-x)), lambda a, b, out, g: (g * (1 - out) * out, None)),
 }
-_RULE = {op: rule for op, (_, rule) in _OPS.items()}
 
 def _node(data, op, a, b, new=object.__new__):
     v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
-    v.data = data; v.grad = 0.0; v.label = ""; v._op = op; v._a = a; v._b = b
+    v.data = data; v.grad = 0.0; v._op = op; v._a = a; v._b = b
     return v
 # fmt: on
 
 
-def _binary(op, const_op=None):
-    """The method for self op other. A plain-number other stays a float in the node (op const_op)."""
+def _binary(op, const_op=None):  # the method for self op other; a plain number stays a float in the node
     const_op = const_op or op
     f, g = _OPS[op][0], _OPS[const_op][0]
 
-    def method(self, other):
+    def method(self, other, new=object.__new__):
+        v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
         if other.__class__ is Value:
-            return _node(f(self.data, other.data), op, self, other)
-        c = _number(other)
-        return _node(g(self.data, c), const_op, self, c)
+            v.data = f(self.data, other.data)
+            v._op = op
+        else:
+            other = other if other.__class__ is float else _number(other)
+            v.data = g(self.data, other)
+            v._op = const_op
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        return v
 
     return method
 
@@ -108,17 +102,27 @@ def _unary(op):
     return lambda self: _node(f(self.data), op, self, None)
 
 
+_Named = type("_Named", (str,), {})  # an op symbol with a node's label on it: only labelled nodes pay
+
+
 class Value:
     """A float that remembers how it was computed, so that gradients can flow back to it."""
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")  # no __dict__, no closure
+    __slots__ = ("data", "grad", "_op", "_a", "_b")  # no __dict__, no closure: 72 bytes a node
     __array_ufunc__ = None  # a NumPy scalar on the left defers to our operators
 
     def __init__(self, data, label=""):
+        self.data, self.grad, self._op, self._a, self._b = _number(data), 0.0, "", None, None  # a leaf
+        if label != "":
+            self.label = label
+
+    def _set_label(self, label):
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self.data, self.grad, self.label = _number(data), 0.0, label
-        self._op, self._a, self._b = "", None, None  # a leaf: no op made it
+        self._op = _Named(self._op)
+        self._op.label = label
+
+    label = property(lambda self: getattr(self._op, "label", ""), _set_label)
 
     _prev = property(lambda self: tuple(x for x in (self._a, self._b) if x.__class__ is Value))
     __repr__ = lambda self: f"Value(data={self.data!r}, grad={self.grad!r})"
@@ -137,43 +141,38 @@ class Value:
     __rtruediv__ = lambda self, other: other * self**-1  # as PyTorch computes number / tensor
     __rpow__ = lambda self, other: Value(other) ** self
 
-    # < <= > >= compare the numbers; == stays identity, so Values can key dicts and sets.
-    __lt__ = lambda self, other: self.data < _val(other)
-    __le__ = lambda self, other: self.data <= _val(other)
-    __gt__ = lambda self, other: self.data > _val(other)
-    __ge__ = lambda self, other: self.data >= _val(other)
-
     def backward(self):
         """Set .grad of every node below self to d(self)/d(node), like PyTorch's backward with
         retain_graph=True: leaves add to what they hold, other nodes hold this call's gradient."""
-        order = _topo(self)
-        for v in order:
-            v.grad = 0.0
+        order = _topo(self)  # marks every node in it with grad None: "no gradient yet"
         self.grad = 1.0 if order else self.grad + 1.0
-        rules, V = _RULE, Value
         for v in order:  # v comes after every node that uses it, so v.grad is complete
             a, b = v._a, v._b  # a is a Value; b a Value, a constant, or None
-            ga, gb = rules[v._op](a.data, b.data if b.__class__ is V else b, v.data, v.grad)
-            a.grad += ga
-            if b.__class__ is V:
-                b.grad += gb
+            ga, gb = _OPS[v._op][1](a.data, b.data if b.__class__ is Value else b, v.data, v.grad)
+            a.grad = a.grad + ga if a.grad else ga  # the first gradient is stored as it is
+            if b.__class__ is Value:
+                b.grad = b.grad + gb if b.grad else gb
 
 
-def _topo(root):
-    """The non-leaf nodes below root, each one before its inputs. A depth-first search with
-    its own stack, so that a graph a million nodes deep needs no recursion."""
-    order, seen, stack = [], set(), [root]
-    push, pop, V = stack.append, stack.pop, Value
+def _topo(root, kept=None):
+    """Non-leaf nodes below root, each before its inputs (depth-first, no recursion); the nodes seen
+    get grad None as a mark, and kept, if given, their old grads."""
+    order, stack = [], [root] if root._op else []
+    push, pop = stack.append, stack.pop
     while stack:
         v = pop()
         if v is _EXIT:
             order.append(pop())
-        elif v._op and v not in seen:
-            seen.add(v)
+        elif v.grad is not None:
+            if kept is not None:
+                kept.append((v, v.grad))
+            v.grad = None
             stack += (v, _EXIT)
-            for x in (v._a, v._b):
-                if x.__class__ is V and x._op and x not in seen:
-                    push(x)
+            a, b = v._a, v._b
+            if a._op and a.grad is not None:
+                push(a)
+            if b.__class__ is Value and b._op and b.grad is not None:
+                push(b)
     order.reverse()
     return order
 
@@ -181,9 +180,12 @@ def _topo(root):
 def grad(output, inputs, create_graph=False):
     """d(output)/d(x) for each x in inputs, as Values, like torch.autograd.grad (no .grad changes).
     With create_graph=True they are built from the graph, so they can be differentiated again."""
-    gs = {output: Value(1.0) if create_graph else 1.0}
-    for v in _topo(output):
-        a, b, rule = v._a, v._b, _RULE[v._op]
+    gs, kept = {output: Value(1.0) if create_graph else 1.0}, []
+    order = _topo(output, kept)
+    for v, g in kept:  # take the marks away again
+        v.grad = g
+    for v in order:
+        a, b, rule = v._a, v._b, _OPS[v._op][1]
         ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _val(b), v.data, gs[v])
         for x, gx in ((a, ga), (b, gb)):
             if x.__class__ is Value:
@@ -195,6 +197,4 @@ if __name__ == "__main__":  # `python engine/engine.py` runs the demo
     import sys
 
     sys.path[0] += "/.."  # the repository, where `engine` is the package and not this file
-    from engine.cli import main
-
-    sys.exit(main(["demo", *sys.argv[1:]]))
+    sys.exit(__import__("engine.cli").cli.main(["demo", *sys.argv[1:]]))
