@@ -14,12 +14,20 @@ OUT ?= $(CURDIR)/out
 # A folder of wheels for the image (the CPU torch wheel); empty: PyTorch's CPU index
 WHEELS ?= $(or $(PIP_FIND_LINKS),)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
+FUZZ_EXAMPLES ?= 20000
 
 STAMP := $(VENV)/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	touch $@
 
 .PHONY: help
@@ -49,6 +57,22 @@ render: $(STAMP) ## Regenerate every before/after picture (.dot and .svg) into v
 .PHONY: report
 report: $(STAMP) ## Gradient comparison report: reports/report.md, report.json, index.html
 	$(PY) -m engine report --out reports
+
+.PHONY: train
+train: $(STAMP) ## Train an MLP on two moons; plots in visualizations/moons_*.{png,svg}
+	$(PY) -m engine train
+
+.PHONY: bench
+bench: $(BENCH_STAMP) ## Benchmark against micrograd and PyTorch: table and plot in benchmarks/results/
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+.PHONY: fuzz
+fuzz: $(STAMP) ## Differential fuzzing: 20,000 random DAGs against PyTorch (FUZZ_EXAMPLES=N)
+	$(PY) tests/fuzz.py --examples $(FUZZ_EXAMPLES)
+
+.PHONY: mutation
+mutation: $(STAMP) ## Mutation testing of engine/engine.py with mutmut: the score and the survivors
+	$(VENV)/bin/nox -s mutation
 
 .PHONY: docker-build
 docker-build: ## Build the image (WHEELS=DIR takes torch from a local folder of wheels)

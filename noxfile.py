@@ -61,3 +61,47 @@ def report(session: nox.Session) -> None:
     """Write the gradient comparison report (Markdown, JSON, HTML) into reports/."""
     session.install("-r", REQUIREMENTS)
     session.run("python", "-m", "engine", "report", "--out", "reports", *session.posargs)
+
+
+@nox.session
+def train(session: nox.Session) -> None:
+    """Train an MLP on two moons; write the decision boundary and loss plots."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "engine", "train", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark against micrograd and PyTorch in one process: table, JSON and plot."""
+    session.install("-r", BENCH)
+    session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Differential fuzzing: at least 20,000 random DAGs against PyTorch, fixed seed."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "tests/fuzz.py", "--examples", "20000", *session.posargs)
+
+
+MUTATION_TESTS = [
+    "tests/test_ops_vs_torch.py",
+    "tests/test_engine.py",
+    "tests/test_higher_order.py",
+    "tests/test_speed_work.py",
+]
+
+
+@nox.session
+def mutation(session: nox.Session) -> None:
+    """Mutation testing of engine/engine.py with mutmut: prints the score, fails under 90%."""
+    session.install("-r", REQUIREMENTS, "mutmut==2.5.1")
+    runner = f"python -m pytest -x -q -p no:cacheprovider -m 'not slow' {' '.join(MUTATION_TESTS)}"
+    session.run("rm", "-f", ".mutmut-cache", external=True)
+    session.run(
+        "mutmut", "run", "--paths-to-mutate", "engine/engine.py", "--tests-dir", "tests/",
+        "--runner", runner, "--no-progress", *session.posargs, success_codes=list(range(64)),
+    )
+    xml = session.run("mutmut", "junitxml", silent=True)
+    Path("mutmut.xml").write_text(xml)
+    session.run("python", "tests/mutation_report.py", "mutmut.xml", "--min-score", "90")

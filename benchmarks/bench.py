@@ -280,14 +280,14 @@ def measure(engines, chain_sizes, mlp_steps):
         nodes[key] = our_nodes(chain(OURS, n)[1])
         res[key] = {}
         for e in engines:
-            f, b, g = timed(e, chain, n, 1 if n >= 1_000_000 else 3)
+            f, b, g = timed(e, chain, n, 1 if n >= 1_000_000 else 3 if n >= 100_000 else 7)
             res[key][e.name] = (f / nodes[key], b / nodes[key], g)
         print(f"  {key}: {', '.join(e.name for e in engines)}", file=sys.stderr)
     key, n = "wide sum 100,000", 100_000
     nodes[key] = our_nodes(wide(OURS, n)[1])
     res[key] = {}
     for e in engines:
-        f, b, g = timed(e, wide, n, 3)
+        f, b, g = timed(e, wide, n, 5)
         res[key][e.name] = (f / nodes[key], b / nodes[key], g)
     key = "MLP training step"
     nodes[key] = mlp_nodes()
@@ -300,7 +300,7 @@ def measure(engines, chain_sizes, mlp_steps):
 
 def run(quick=False):
     chain_sizes = [1_000, 10_000, 100_000] + ([] if quick else [1_000_000])
-    mlp_steps = 3 if quick else 7
+    mlp_steps = 3 if quick else 9
     fail_at, default_limit = micrograd_recursion_failure()
     sys.setrecursionlimit(20_000_000)  # for micrograd's recursive topological sort only
     res, nodes = measure([OURS, MICRO], chain_sizes, mlp_steps)

@@ -61,7 +61,7 @@ _OPS = {
     "**": (_pow_n, lambda a, b, out, g: (0.0 if b == 0 else g * (b * _pow_n(a, b - 1)), None)),  # b a number
     "pow": (_pow, lambda a, b, out, g: (
         0.0 if _val(b) == 0 else g * (b * _pow(a, b - 1)),          # b * a**(b-1)
-        0.0 if _val(a) == 0 and _val(b) >= 0 else g * (out * _log(a)))),  # a**b * log(a)
+        g * (0.0 if _val(a) == 0 and _val(b) >= 0 else out * _log(a)))),  # a**b * log(a)
     "exp": (_exp, lambda a, b, out, g: (g * out, None)),
     "log": (_log, lambda a, b, out, g: (_div(g, a), None)),
     "tanh": (math.tanh, lambda a, b, out, g: (g * (1 - out * out), None)),

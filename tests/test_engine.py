@@ -146,6 +146,7 @@ def test_topological_order_puts_every_node_before_its_inputs():
                 assert pos[p] > pos[v]
 
 
+@pytest.mark.slow
 def test_million_deep_chain_at_the_default_recursion_limit():
     assert sys.getrecursionlimit() <= 10_000
     x0 = Value(0.5)

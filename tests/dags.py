@@ -1,0 +1,113 @@
+"""Random expression DAGs for differential testing against PyTorch (float64).
+
+A DAG is a list of inputs and a list of instructions; each instruction applies one op to
+earlier nodes, chosen at random, so subexpressions are shared. The same instructions run on
+Values and on tensors; the output's value and every input's gradient must agree:
+|ours - torch| <= ATOL + RTOL * |torch|, and nan must meet nan, inf the same inf."""
+
+import math
+
+from hypothesis import strategies as st
+
+from engine import Value
+
+RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG
+
+BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
+UNARY = {
+    "neg": lambda a: -a,
+    "exp": lambda a: a.exp(),
+    "log": lambda a: a.log(),
+    "tanh": lambda a: a.tanh(),
+    "relu": lambda a: a.relu(),
+    "sigmoid": lambda a: a.sigmoid(),
+}
+WITH_CONSTANT = {
+    "add_c": lambda a, c: a + c,
+    "c_sub": lambda a, c: c - a,
+    "mul_c": lambda a, c: a * c,
+    "div_c": lambda a, c: a / c,
+    "c_div": lambda a, c: c / a,
+    "pow_c": lambda a, c: a**c,
+    "c_pow": lambda a, c: c**a,
+}
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -3.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 1e-8, 1e8]
+CONSTANTS = [0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, 1e-3, 10.0]
+
+inputs = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.floats(-10, 10, allow_nan=False, allow_infinity=False),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([math.inf, -math.inf, math.nan]),
+)
+
+
+@st.composite
+def dags(draw, max_inputs=4, max_ops=50):
+    xs = draw(st.lists(inputs, min_size=1, max_size=max_inputs))
+    n_ops = draw(st.integers(1, max_ops))
+    prog = []
+    for k in range(n_ops):
+        size = len(xs) + k
+        kind = draw(st.sampled_from(["binary", "unary", "constant"]))
+        i = draw(st.integers(0, size - 1))
+        if kind == "binary":
+            prog.append((draw(st.sampled_from(sorted(BINARY))), i, draw(st.integers(0, size - 1))))
+        elif kind == "unary":
+            prog.append((draw(st.sampled_from(sorted(UNARY))), i, None))
+        else:
+            prog.append((draw(st.sampled_from(sorted(WITH_CONSTANT))), i, draw(st.sampled_from(CONSTANTS))))
+    return xs, prog
+
+
+def evaluate(xs, prog, leaf):
+    """Run the program on leaves made by `leaf`; the output is the last node."""
+    leaves = [leaf(x) for x in xs]
+    nodes = list(leaves)
+    for op, i, j in prog:
+        if op in BINARY:
+            nodes.append(BINARY[op](nodes[i], nodes[j]))
+        elif op in UNARY:
+            nodes.append(UNARY[op](nodes[i]))
+        else:
+            nodes.append(WITH_CONSTANT[op](nodes[i], j))
+    return leaves, nodes[-1]
+
+
+def same(ours, ref):
+    if math.isnan(ref) or math.isnan(ours):
+        return math.isnan(ref) and math.isnan(ours)
+    if math.isinf(ref) or math.isinf(ours):
+        return ours == ref
+    return abs(ours - ref) <= ATOL + RTOL * abs(ref)
+
+
+def rel_error(ours, ref):
+    if not (math.isfinite(ours) and math.isfinite(ref)):
+        return 0.0 if same(ours, ref) else math.inf
+    return abs(ours - ref) / max(abs(ref), 1e-300) if ours != ref else 0.0
+
+
+def compare(xs, prog):
+    """[(what, ours, torch)] for the output and each input's gradient; raises nothing."""
+    import torch
+
+    leaves, out = evaluate(xs, prog, Value)
+    out.backward()
+    tleaves, tout = evaluate(xs, prog, lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True))
+    rows = [("value", out.data, tout.item())]
+    if tout.requires_grad:
+        tout.backward()
+    for k, (v, t) in enumerate(zip(leaves, tleaves, strict=True)):
+        rows.append((f"grad x{k}", v.grad, t.grad.item() if t.grad is not None else 0.0))
+    return rows
+
+
+def mismatches(xs, prog):
+    return [(what, a, b) for what, a, b in compare(xs, prog) if not same(a, b)]
