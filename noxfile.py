@@ -99,8 +99,17 @@ def mutation(session: nox.Session) -> None:
     runner = f"python -m pytest -x -q -p no:cacheprovider -m 'not slow' {' '.join(MUTATION_TESTS)}"
     session.run("rm", "-f", ".mutmut-cache", external=True)
     session.run(
-        "mutmut", "run", "--paths-to-mutate", "engine/engine.py", "--tests-dir", "tests/",
-        "--runner", runner, "--no-progress", *session.posargs, success_codes=list(range(64)),
+        "mutmut",
+        "run",
+        "--paths-to-mutate",
+        "engine/engine.py",
+        "--tests-dir",
+        "tests/",
+        "--runner",
+        runner,
+        "--no-progress",
+        *session.posargs,
+        success_codes=list(range(64)),
     )
     xml = session.run("mutmut", "junitxml", silent=True)
     Path("mutmut.xml").write_text(xml)

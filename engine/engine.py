@@ -145,7 +145,7 @@ class Value:
         """Set .grad of every node below self to d(self)/d(node), like PyTorch's backward with
         retain_graph=True: leaves add to what they hold, other nodes hold this call's gradient."""
         order = _topo(self)  # marks every node in it with grad None: "no gradient yet"
-        self.grad = 1.0 if order else self.grad + 1.0
+        self.grad = 1.0 if order else (self.grad or 0.0) + 1.0  # a leaf adds 1 to what it holds
         for v in order:  # v comes after every node that uses it, so v.grad is complete
             a, b = v._a, v._b  # a is a Value; b a Value, a constant, or None
             ga, gb = _OPS[v._op][1](a.data, b.data if b.__class__ is Value else b, v.data, v.grad)

@@ -25,6 +25,8 @@ REGRESSIONS = [
     ([1e-300], [("c_div", 0, 0.0)]),
     # log(0 ** y): PyTorch multiplies the gradient inf by the 0 of d(0**y)/dy, giving nan
     ([0.0, 1.0], [("pow", 0, 1), ("log", 2, None)]),
+    # exp(x) + x/x at x = 1e-300: terms 1, 1e300 and -1e300 summed in another order than PyTorch's
+    ([1e-300], [("exp", 0, None), ("div", 0, 0), ("add", 1, 2)]),
 ]
 
 
