@@ -48,7 +48,7 @@ test: $(STAMP) ## Run the whole test suite with branch coverage of engine/ (at l
 
 .PHONY: lint
 lint: $(STAMP) ## ruff check, ruff format --check, hadolint on the Dockerfile, actionlint on the workflow
-	$(VENV)/bin/nox --no-venv -s lint
+	$(VENV)/bin/nox -s lint
 
 .PHONY: render
 render: $(STAMP) ## Regenerate every before/after picture (.dot and .svg) into visualizations/

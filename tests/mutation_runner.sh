@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The test command for each mutant of engine/engine.py (nox -s mutation). Two runs: the first
+# needs no torch, so most mutants die within a second; -x stops at the first failure.
+set -e
+python -m pytest -x -q -p no:cacheprovider -m "not slow" tests/test_engine.py tests/test_speed_work.py
+python -m pytest -x -q -p no:cacheprovider tests/test_ops_vs_torch.py tests/test_higher_order.py
