@@ -36,8 +36,15 @@ def test_accepts_real_numbers_and_stores_a_python_float(x):
     ],
 )
 def test_rejects_anything_else_naming_its_type(x, name):
-    with pytest.raises(TypeError, match=name):
+    with pytest.raises(TypeError) as error:
         Value(x)
+    assert str(error.value) == f"Value needs a real number (int, float, bool), got {name}"
+
+
+def test_exp_stays_finite_up_to_the_largest_finite_result():
+    edge = 709.782712893384  # the largest x whose exp is finite
+    assert Value(edge).exp().data == math.exp(edge) < math.inf
+    assert Value(math.nextafter(edge, math.inf)).exp().data == math.inf
 
 
 @pytest.mark.parametrize("x", [math.nan, math.inf, -math.inf, -0.0, 5e-324, 1e308])
