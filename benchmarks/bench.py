@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import itertools
 import json
 import platform
@@ -35,6 +36,7 @@ from micrograd.engine import Value as MicroValue  # noqa: E402
 
 from engine import Value  # noqa: E402
 from engine.engine import _topo  # noqa: E402
+from engine.files import OutputError, ensure_dir, write_atomic  # noqa: E402
 from engine.train import make_moons  # noqa: E402
 
 torch = None  # imported by import_torch(), after the pure-Python engines are timed
@@ -454,7 +456,9 @@ def plot(res, out):
     ax.legend()
     fig.tight_layout()
     for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        fig.savefig(out / f"scaling.{ext}", dpi=100, metadata=meta)
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=100, metadata=meta)
+        write_atomic(out / f"scaling.{ext}", buf.getvalue())
     plt.close(fig)
 
 
@@ -467,7 +471,7 @@ def update_readme(text):
     doc = readme.read_text()
     if README_START in doc and README_END in doc:
         head, rest = doc.split(README_START, 1)
-        readme.write_text(f"{head}{README_START}\n{text}{README_END}{rest.split(README_END, 1)[1]}")
+        write_atomic(readme, f"{head}{README_START}\n{text}{README_END}{rest.split(README_END, 1)[1]}")
 
 
 def main(argv=None):
@@ -476,14 +480,18 @@ def main(argv=None):
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output folder")
     p.add_argument("--no-readme", action="store_true", help="leave README.md's performance table alone")
     args = p.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    res = run(quick=args.quick)
-    text = markdown(res)
-    (args.out / "latest.md").write_text(text)
-    (args.out / "latest.json").write_text(json.dumps(res, indent=2) + "\n")
-    plot(res, args.out)
-    if not args.no_readme and not args.quick:
-        update_readme(text)
+    try:
+        ensure_dir(args.out)  # before the run, not after it: a bad folder fails in a second
+        res = run(quick=args.quick)
+        text = markdown(res)
+        write_atomic(args.out / "latest.md", text)
+        write_atomic(args.out / "latest.json", json.dumps(res, indent=2) + "\n")
+        plot(res, args.out)
+        if not args.no_readme and not args.quick:
+            update_readme(text)
+    except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     print(text)
     print(f"wrote {args.out / 'latest.md'}, latest.json, scaling.png, scaling.svg")
     return 0
