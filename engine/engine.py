@@ -193,8 +193,8 @@ def grad(output, inputs, create_graph=False):
     return [g if (g := gs.get(x, 0.0)).__class__ is Value else Value(g) for x in inputs]
 
 
-if __name__ == "__main__":  # `python engine/engine.py` runs the demo
+if __name__ == "__main__":  # `python engine/engine.py` runs the demo  # pragma: no mutate
     import sys
 
-    sys.path[0] += "/.."  # the repository, where `engine` is the package and not this file
-    sys.exit(__import__("engine.cli").cli.main(["demo", *sys.argv[1:]]))
+    sys.path[0] += "/.."  # the repository, not this folder, so `engine` is the package  # pragma: no mutate
+    sys.exit(__import__("engine.cli").cli.main(["demo", *sys.argv[1:]]))  # pragma: no mutate

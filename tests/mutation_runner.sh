@@ -3,4 +3,5 @@
 # needs no torch, so most mutants die within a second; -x stops at the first failure.
 set -e
 python -m pytest -x -q -p no:cacheprovider -m "not slow" tests/test_engine.py tests/test_speed_work.py
-python -m pytest -x -q -p no:cacheprovider tests/test_ops_vs_torch.py tests/test_higher_order.py
+python -m pytest -x -q -p no:cacheprovider tests/test_ops_vs_torch.py tests/test_higher_order.py \
+  tests/test_cli.py::test_python_engine_engine_py_runs_the_demo_from_anywhere

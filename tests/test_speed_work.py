@@ -108,3 +108,41 @@ def test_deep_graphs_need_no_recursion():
         assert g.data == x.grad
     finally:
         sys.setrecursionlimit(limit)
+
+
+def test_new_nodes_start_with_zero_gradient_and_unlabelled_ones_carry_a_plain_op():
+    x = Value(1.5)
+    for node in (x * 2.0, x + x, x.exp(), -x, x**2, x / 3.0):
+        assert node.grad == 0.0 and node.label == ""
+        assert type(node._op) is str  # only labelled nodes pay for a label
+    assert type(x._op) is str and type(Value(1.0, label="a")._op) is not str
+
+
+def test_negation_is_multiplication_by_minus_one():
+    x = Value(2.0)
+    y = -x
+    assert y._op == "*" and y._b == -1.0 and y._a is x
+
+
+def test_label_must_be_text_and_repr_shows_data_and_grad():
+    with pytest.raises(TypeError) as error:
+        Value(1.0).label = 7
+    assert str(error.value) == "label must be a str, got int"
+    v = Value(2.5)
+    v.grad = -1.0
+    assert repr(v) == "Value(data=2.5, grad=-1.0)"
+
+
+def test_relu_keeps_the_sign_of_zero_as_pytorch_does():
+    import math
+
+    assert math.copysign(1.0, Value(-0.0).relu().data) == -1.0
+    assert math.copysign(1.0, Value(0.0).relu().data) == 1.0
+
+
+def test_grad_without_create_graph_returns_fresh_leaves():
+    x = Value(0.3)
+    (g,) = grad((x * x).tanh(), [x])
+    assert g._op == "" and g._prev == ()
+    (h,) = grad((x * x).tanh(), [x], create_graph=True)
+    assert h._op != "" and h.data == g.data
