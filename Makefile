@@ -19,7 +19,7 @@ FUZZ_EXAMPLES ?= 20000
 
 STAMP := $(VENV)/.installed
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt benchmarks/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
