@@ -7,6 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+import dags  # noqa: E402
 from conftest import same  # noqa: E402
 
 from engine import Value  # noqa: E402
@@ -37,21 +38,7 @@ POINTS = [
 ]
 EXPONENTS = [0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, -0.5, 1.5, 1e300, -INF, INF, NAN]
 
-UNARY = {
-    "exp": lambda x: x.exp(),
-    "log": lambda x: x.log(),
-    "tanh": lambda x: x.tanh(),
-    "relu": lambda x: x.relu(),
-    "sigmoid": lambda x: x.sigmoid(),
-    "neg": lambda x: -x,
-}
-BINARY = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: x**y,
-}
+UNARY, BINARY = dags.UNARY, dags.BINARY  # the same ops the fuzzer draws from
 
 
 def t(x):
