@@ -2,6 +2,7 @@
 Prints the score (killed / all mutants) and every survivor's diff; exits 1 under the minimum."""
 
 import argparse
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -22,7 +23,7 @@ def main(argv=None):
     score = 100.0 * killed / total if total else 0.0
     print(f"mutation: {killed} of {total} mutants killed: {score:.1f}% (minimum {args.min_score:g}%)")
     for name in survived:
-        mutant_id = name.split("-")[-1].strip()
+        mutant_id = re.sub(r"\D", "", name)  # "Mutant #12" -> "12"
         show = subprocess.run(["mutmut", "show", mutant_id], capture_output=True, text=True, check=False)
         print(f"--- survivor {name}\n{show.stdout.strip()}")
     return 0 if score >= args.min_score else 1
