@@ -24,12 +24,6 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-lint.txt benchmarks
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-BENCH_STAMP := $(VENV)/.installed-bench
-
-$(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
-	touch $@
-
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,7 +57,7 @@ train: $(STAMP) ## Train an MLP on two moons; plots in visualizations/moons_*.{p
 	$(PY) -m engine train
 
 .PHONY: bench
-bench: $(BENCH_STAMP) ## Benchmark against micrograd and PyTorch: table and plot in benchmarks/results/
+bench: $(STAMP) ## Benchmark against micrograd and PyTorch: table and plot in benchmarks/results/
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 .PHONY: fuzz

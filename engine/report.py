@@ -6,7 +6,6 @@ import math
 import platform
 
 from .check import ATOL, RTOL
-from .draw import fmt
 
 
 def _num(x):
@@ -114,4 +113,4 @@ def page(comparisons, pictures, torch_version):
     return "\n".join(out)
 
 
-__all__ = ["as_json", "fmt", "markdown", "page", "summary", "table"]
+__all__ = ["as_json", "markdown", "page", "summary", "table"]

@@ -1,4 +1,3 @@
-import math
 import shutil
 import subprocess
 import sys
@@ -10,16 +9,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HAVE_DOT = shutil.which("dot") is not None
+from engine.check import close  # noqa: E402  (after the path is set)
+
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed (apt-get install graphviz)")
 
 
-def same(ours, ref, rtol=1e-9, atol=1e-12):
-    """Equal within tolerance; nan meets nan and an infinity the same infinity."""
-    if math.isnan(ref) or math.isnan(ours):
-        return math.isnan(ref) and math.isnan(ours)
-    if math.isinf(ref) or math.isinf(ours):
-        return ours == ref
-    return abs(ours - ref) <= atol + rtol * abs(ref)
+# Equal within tolerance; nan meets nan and an infinity the same infinity: the check's own rule.
+same = close
 
 
 def run_cli(*args, cwd=None, env=None, python_prefix=()):
