@@ -4,8 +4,10 @@
 
 Every workload runs the same computation in the three engines. Times are per node of this
 engine's graph (one node per op applied), so a ratio of per-node times is a ratio of times.
-Steady state: consecutive runs with no gc.collect() between them, so each engine also pays
-for collecting its previous graph, as in a training loop. Medians of the repeats are reported.
+Steady state: a timed sample is a run of consecutive steps (build, backward, drop the graph)
+of at least a million nodes in all, with no gc.collect() between them, so each engine also
+pays for collecting its previous graphs, as in a training loop. The median of 3 samples is
+reported. (A median of single small steps would skip the steps on which the collector runs.)
 
 The two pure-Python engines are timed first, before torch is imported: importing torch puts
 ~165,000 objects on the heap, and every full garbage collection then walks them (~70 ms each
@@ -16,6 +18,7 @@ imported" shows this engine in a heap that holds torch, for comparison.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import io
 import itertools
@@ -81,31 +84,51 @@ def chain(e, n):
     return [x0], x
 
 
-def wide(e, n, seed=0):
-    rng = random.Random(seed)
-    xs = [e.leaf(rng.uniform(-1, 1)) for _ in range(n)]
-    ws = [e.leaf(rng.uniform(-1, 1)) for _ in range(n)]
+def wide(e, n, inputs=None):
+    xs, ws = inputs or _uniforms(n, 0)
+    xs, ws = [e.leaf(x) for x in xs], [e.leaf(w) for w in ws]
     s = e.leaf(0.0)
     for x, w in zip(xs, ws, strict=True):
         s = s + x * w
     return [*xs, *ws], s
 
 
-def timed(e, build, size, reps):
-    """Forward and backward seconds (median over reps), and the first leaf's gradient. The
-    garbage left by the engine measured before is collected first; within the reps, nothing is."""
+@functools.cache
+def _uniforms(n, seed):
+    """The wide sum's inputs, drawn once: drawing them is not the engines' work."""
+    rng = random.Random(seed)
+    return [rng.uniform(-1, 1) for _ in range(n)], [rng.uniform(-1, 1) for _ in range(n)]
+
+
+SAMPLE_NODES = 1_000_000  # a timed sample runs consecutive graphs of at least this many nodes in all
+SAMPLES = 3
+
+
+def timed(e, build, size, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
+    """Forward and backward seconds per node (medians over samples) and the first leaf's gradient.
+    A sample is a run of consecutive steps (build, backward, drop the graph) with no gc.collect()
+    between them, long enough that it also pays for the collections its steps cause, as a training
+    loop does. Before the samples: the garbage of the engine measured before is collected, and one
+    untimed step warms up (unless a graph alone is a sample)."""
+    steps = -(-sample_nodes // nodes)
     gc.collect()
+    if steps > 1:
+        build(e, size)[1].backward()
     fwd, bwd, g = [], [], None
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        leaves, out = build(e, size)
-        t1 = time.perf_counter()
-        out.backward()
-        t2 = time.perf_counter()
-        fwd.append(t1 - t0)
-        bwd.append(t2 - t1)
-        g = e.grad(leaves[0])
-        del leaves, out
+    for _ in range(samples):
+        f = b = 0.0
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            leaves, out = build(e, size)
+            t1 = time.perf_counter()
+            out.backward()
+            t2 = time.perf_counter()
+            f += t1 - t0
+            b += t2 - t1
+            g = e.grad(leaves[0])
+            del leaves, out
+        fwd.append(f / (steps * nodes))
+        bwd.append(b / (steps * nodes))
     return statistics.median(fwd), statistics.median(bwd), g
 
 
@@ -167,19 +190,20 @@ class Mlp:
         return value, t1 - t0, t2 - t1
 
 
-def mlp_bench(engines, steps):
-    """{engine: (forward s, backward s, loss curve)}: medians over `steps` consecutive steps."""
+def mlp_bench(engines, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
+    """{engine: (forward s/node, backward s/node, loss curve)}: medians over samples of consecutive
+    training steps, after one warm-up step, as timed() does for the other workloads."""
     X, y = make_moons(100, seed=1)
-    init = mlp_init()
+    steps = -(-sample_nodes // nodes)
     out = {}
     for e in engines:
         gc.collect()  # the other engines' garbage; within one engine's steps, nothing is collected
-        net = Mlp(e, init)
-        runs = [net.step(X, y, 1.0 - 0.9 * k / 100) for k in range(steps + 1)]
-        timed_runs = runs[1:]  # the first step warms up
+        net = Mlp(e, mlp_init())
+        runs = [net.step(X, y, 1.0 - 0.9 * k / 100) for k in range(1 + samples * steps)]
+        chunks = [runs[1 + i * steps : 1 + (i + 1) * steps] for i in range(samples)]
         out[e.name] = (
-            statistics.median(r[1] for r in timed_runs),
-            statistics.median(r[2] for r in timed_runs),
+            statistics.median(sum(r[1] for r in c) / (steps * nodes) for c in chunks),
+            statistics.median(sum(r[2] for r in c) / (steps * nodes) for c in chunks),
             [r[0] for r in runs],
         )
     return out
@@ -195,8 +219,10 @@ def mlp_nodes():
 
 def peak_bytes_per_node(e, n):
     gc.collect()
+    rng = random.Random(0)
     tracemalloc.start()
-    leaves, out = wide(e, n)
+    draw = lambda: (rng.uniform(-1, 1) for _ in range(n))  # the same numbers as _uniforms
+    leaves, out = wide(e, n, (draw(), draw()))  # its floats are made here, as a program would
     out.backward()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -280,43 +306,39 @@ def micrograd_recursion_failure():
 # --- the run ---------------------------------------------------------------------------------
 
 
-def measure(engines, chain_sizes, mlp_steps):
-    """{workload: {engine: (forward s/node, backward s/node, check value)}} and node counts."""
-    res, nodes = {}, {}
-    for n in chain_sizes:
-        key = f"chain {n:,}"
-        nodes[key] = our_nodes(chain(OURS, n)[1])
-        res[key] = {}
-        for e in engines:
-            f, b, g = timed(e, chain, n, 1 if n >= 1_000_000 else 3 if n >= 100_000 else 7)
-            res[key][e.name] = (f / nodes[key], b / nodes[key], g)
+MLP_STEP = "MLP training step"
+
+
+def workloads(quick):
+    """[(name, build, size)]: the chains, the wide sum and the MLP step."""
+    chains = [1_000, 10_000, 100_000] + ([] if quick else [1_000_000])
+    return [(f"chain {n:,}", chain, n) for n in chains] + [("wide sum 100,000", wide, 100_000), (MLP_STEP, None, 0)]
+
+
+def measure(engines, plan, nodes, **sampling):
+    """{workload: {engine: (forward s/node, backward s/node, check value)}}."""
+    res = {}
+    for key, build, size in plan:
+        if build is None:
+            res[key] = mlp_bench(engines, nodes[key], **sampling)
+        else:
+            res[key] = {e.name: timed(e, build, size, nodes[key], **sampling) for e in engines}
         print(f"  {key}: {', '.join(e.name for e in engines)}", file=sys.stderr)
-    key, n = "wide sum 100,000", 100_000
-    nodes[key] = our_nodes(wide(OURS, n)[1])
-    res[key] = {}
-    for e in engines:
-        f, b, g = timed(e, wide, n, 5)
-        res[key][e.name] = (f / nodes[key], b / nodes[key], g)
-    key = "MLP training step"
-    nodes[key] = mlp_nodes()
-    res[key] = {
-        name: (f / nodes[key], b / nodes[key], curve) for name, (f, b, curve) in mlp_bench(engines, mlp_steps).items()
-    }
-    print(f"  wide and MLP: {', '.join(e.name for e in engines)}", file=sys.stderr)
-    return res, nodes
+    return res
 
 
 def run(quick=False):
-    chain_sizes = [1_000, 10_000, 100_000] + ([] if quick else [1_000_000])
-    mlp_steps = 3 if quick else 9
+    plan = workloads(quick)
+    sampling = {"samples": SAMPLES, "sample_nodes": 200_000 if quick else SAMPLE_NODES}
+    nodes = {key: mlp_nodes() if build is None else our_nodes(build(OURS, size)[1]) for key, build, size in plan}
     fail_at, default_limit = micrograd_recursion_failure()
     sys.setrecursionlimit(20_000_000)  # for micrograd's recursive topological sort only
-    res, nodes = measure([OURS, MICRO], chain_sizes, mlp_steps)
-    off, _ = gc_off(lambda: measure([OURS], chain_sizes, mlp_steps))
+    res = measure([OURS, MICRO], plan, nodes, **sampling)
+    off = gc_off(lambda: measure([OURS], plan, nodes, **sampling))
     memory = {"ours": peak_bytes_per_node(OURS, 100_000), "micrograd": peak_bytes_per_node(MICRO, 100_000)}
     floors = {key: floor_seconds(n) / n for key, n in nodes.items()}
     import_torch()
-    with_torch, _ = measure([TORCH, OURS], chain_sizes, mlp_steps)
+    with_torch = measure([TORCH, OURS], plan, nodes, **sampling)
     memory["torch_rss"] = torch_rss_per_node(100_000)
     rows, scaling = [], {"ours": [], "micrograd": [], "torch": [], "floor": []}
     for key, n in nodes.items():
@@ -333,7 +355,7 @@ def run(quick=False):
         ours = sum(r["ours"][:2])
         r["vs_micrograd"] = sum(r["micrograd"][:2]) / ours
         r["vs_torch"] = sum(r["torch"][:2]) / ours
-        if key.startswith("MLP"):
+        if key == MLP_STEP:
             curves = [r[e][2] for e in ("ours", "micrograd", "torch")]
             r["check"] = max(abs(a - b) for c in curves[1:] for a, b in zip(curves[0], c, strict=True))
             for e in ("ours", "micrograd", "torch", "ours_torch_imported"):
@@ -347,6 +369,7 @@ def run(quick=False):
         rows.append(r)
     return {
         "machine": machine(),
+        "sampling": sampling,
         "rows": rows,
         "memory_bytes_per_node": memory,
         "micrograd_recursion": {"fails_at_chain_steps": fail_at, "recursion_limit": default_limit},
@@ -379,13 +402,15 @@ def ns(seconds):
 
 
 def markdown(res):
-    m = res["machine"]
+    m, smp = res["machine"], res["sampling"]
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores; {m['implementation']} {m['python']}; "
         f"micrograd {m['micrograd']}; PyTorch {m['torch']} (0-d float64 tensors, 1 thread).",
         "",
-        "Time per node of this engine's graph in ns, forward / backward: medians, steady state, garbage",
-        "collector on. The ratios compare forward + backward. Command: `make bench`.",
+        f"Time per node of this engine's graph in ns, forward / backward: medians of {smp['samples']} samples, each "
+        f"a run of consecutive steps of at least {smp['sample_nodes']:,} nodes in all (steady state, garbage "
+        "collector on).",
+        "The ratios compare forward + backward. Command: `make bench`.",
         "",
         "| workload | nodes | ours | micrograd | torch | vs micrograd | vs torch | ours, torch imported "
         "| ours, gc off | floor |",
@@ -476,7 +501,7 @@ def update_readme(text):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python benchmarks/bench.py", description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="skip the 1,000,000-step chain; fewer MLP steps")
+    p.add_argument("--quick", action="store_true", help="skip the 1,000,000-step chain; samples of 200,000 nodes")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output folder")
     p.add_argument("--no-readme", action="store_true", help="leave README.md's performance table alone")
     args = p.parse_args(argv)

@@ -10,7 +10,6 @@ import operator
 from numbers import Real
 
 inf, nan = math.inf, math.nan
-_EXIT = object()  # on _topo's stack: every input of the node below it has been listed
 _val = lambda x: x.data if x.__class__ is Value else x  # the float inside a Value, or x
 
 
@@ -40,8 +39,6 @@ _exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows p
 
 def _number(x):
     """x as a float, or a TypeError that names what x is."""
-    if x.__class__ is float:
-        return x
     y = x.item() if not isinstance(x, Real) and getattr(x, "shape", None) == () else x  # NumPy
     if not isinstance(y, Real):
         raise TypeError(f"Value needs a real number (int, float, bool), got {type(x).__name__}")
@@ -68,12 +65,7 @@ _OPS = {
     "relu": (lambda x: 0.0 if x < 0 else x, lambda a, b, out, g: (0.0 if _val(out) <= 0 else g, None)),
     "sigmoid": (lambda x: 1.0 / (1.0 + _exp(-x)), lambda a, b, out, g: (g * (1 - out) * out, None)),
 }
-
-def _node(data, op, a, b, new=object.__new__):
-    v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
-    v.data = data; v.grad = 0.0; v._op = op; v._a = a; v._b = b
-    return v
-# fmt: on
+_RULES = {op: rule for op, (_, rule) in _OPS.items()}
 
 
 def _binary(op, const_op=None):  # the method for self op other; a plain number stays a float in the node
@@ -82,24 +74,28 @@ def _binary(op, const_op=None):  # the method for self op other; a plain number 
 
     def method(self, other, new=object.__new__):
         v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
-        if other.__class__ is Value:
-            v.data = f(self.data, other.data)
-            v._op = op
+        if type(other) is Value:
+            v.data = f(self.data, other.data); v._op = op
         else:
-            other = other if other.__class__ is float else _number(other)
-            v.data = g(self.data, other)
-            v._op = const_op
-        v.grad = 0.0
-        v._a = self
-        v._b = other
+            if type(other) is not float:
+                other = _number(other)
+            v.data = g(self.data, other); v._op = const_op
+        v.grad = 0.0; v._a = self; v._b = other
         return v
 
     return method
 
 
-def _unary(op):
+def _unary(op):  # the method for op(self)
     f = _OPS[op][0]
-    return lambda self: _node(f(self.data), op, self, None)
+
+    def method(self, new=object.__new__):
+        v = new(Value)
+        v.data = f(self.data); v.grad = 0.0; v._op = op; v._a = self; v._b = None
+        return v
+
+    return method
+# fmt: on
 
 
 _Named = type("_Named", (str,), {})  # an op symbol with a node's label on it: only labelled nodes pay
@@ -112,7 +108,8 @@ class Value:
     __array_ufunc__ = None  # a NumPy scalar on the left defers to our operators
 
     def __init__(self, data, label=""):
-        self.data, self.grad, self._op, self._a, self._b = _number(data), 0.0, "", None, None  # a leaf
+        data = data if type(data) is float else _number(data)
+        self.data, self.grad, self._op, self._a, self._b = data, 0.0, "", None, None  # a leaf
         if label != "":
             self.label = label
 
@@ -144,35 +141,38 @@ class Value:
     def backward(self):
         """Set .grad of every node below self to d(self)/d(node), like PyTorch's backward with
         retain_graph=True: leaves add to what they hold, other nodes hold this call's gradient."""
-        order = _topo(self)  # marks every node in it with grad None: "no gradient yet"
+        order = _topo(self)  # marks every node in it with grad False: "no gradient yet"
         self.grad = 1.0 if order else (self.grad or 0.0) + 1.0  # a leaf adds 1 to what it holds
+        rules = _RULES
         for v in order:  # v comes after every node that uses it, so v.grad is complete
             a, b = v._a, v._b  # a is a Value; b a Value, a constant, or None
-            ga, gb = _OPS[v._op][1](a.data, b.data if b.__class__ is Value else b, v.data, v.grad)
-            a.grad = a.grad + ga if a.grad else ga  # the first gradient is stored as it is
-            if b.__class__ is Value:
+            if type(b) is Value:
+                ga, gb = rules[v._op](a.data, b.data, v.data, v.grad)
+                a.grad = a.grad + ga if a.grad else ga  # the first gradient is stored as it is
                 b.grad = b.grad + gb if b.grad else gb
+            else:  # b is a constant (no gradient) or None
+                ga = rules[v._op](a.data, b, v.data, v.grad)[0]
+                a.grad = a.grad + ga if a.grad else ga
 
 
 def _topo(root, kept=None):
-    """Non-leaf nodes below root, each before its inputs (depth-first, no recursion); the nodes seen
-    get grad None as a mark, and kept, if given, their old grads."""
+    """Non-leaf nodes below root, each before its inputs (depth-first, no recursion). A node's grad
+    is its mark: None while its inputs are listed, then False; kept, if given, gets the old grads."""
     order, stack = [], [root] if root._op else []
-    push, pop = stack.append, stack.pop
     while stack:
-        v = pop()
-        if v is _EXIT:
-            order.append(pop())
-        elif v.grad is not None:
+        v = stack.pop()
+        if v.grad is None:  # met again, after all its inputs: list it
+            v.grad = False
+            order.append(v)
+        elif v.grad is not False:  # met first (a node pushed twice is met first once)
             if kept is not None:
                 kept.append((v, v.grad))
             v.grad = None
-            stack += (v, _EXIT)
-            a, b = v._a, v._b
-            if a._op and a.grad is not None:
-                push(a)
-            if b.__class__ is Value and b._op and b.grad is not None:
-                push(b)
+            stack.append(v)  # met again when its inputs, pushed above it, are done
+            if v._a._op:
+                stack.append(v._a)
+            if type(v._b) is Value and v._b._op:
+                stack.append(v._b)
     order.reverse()
     return order
 

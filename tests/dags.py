@@ -99,7 +99,7 @@ def term_sizes(out, leaves):
     rules are linear in g, so running them on |g| and adding |results| gives S."""
     size, kept = {out: 1.0}, []
     order = _topo(out, kept)
-    for v, g in kept:  # _topo marks with grad None: take the marks away
+    for v, g in kept:  # _topo marks the nodes' grads: take the marks away
         v.grad = g
     for v in order:
         a, b = v._a, v._b

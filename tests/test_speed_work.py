@@ -2,6 +2,7 @@
 topological sort, labels carried on the op symbol, the first gradient stored as it is."""
 
 import gc
+import math
 import sys
 
 import pytest
@@ -49,10 +50,24 @@ def test_topo_restores_grads_it_was_asked_to_keep():
     before = (b.grad, c.grad)
     kept = []
     order = _topo(c, kept)
-    assert {v for v, _ in kept} == set(order) and all(v.grad is None for v in order)
+    assert {v for v, _ in kept} == set(order) and all(v.grad is False for v in order)
     for v, g in kept:
         v.grad = g
     assert (b.grad, c.grad) == before
+
+
+def test_topo_lists_a_node_pushed_twice_once_and_after_every_user():
+    x = Value(0.5)
+    h = x * 2.0  # used by three nodes, so it is pushed onto the stack more than once
+    d = (h * h + h.exp()) * h
+    order = _topo(d)
+    assert len(order) == len(set(order)) == 5 and order[0] is d and order[-1] is h
+    assert x.grad == 0.0  # leaves are never marked
+    for v in order:
+        v.grad = 0.0
+    d.backward()
+    # dd/dh = 3h^2 + e^h (h + 1) by hand, at h = 1; dh/dx = 2
+    assert x.grad == pytest.approx(2 * (3 + math.e * 2), rel=1e-15)
 
 
 def test_labels_on_interior_nodes_do_not_change_the_op_or_the_gradients():
@@ -134,8 +149,6 @@ def test_label_must_be_text_and_repr_shows_data_and_grad():
 
 
 def test_relu_keeps_the_sign_of_zero_as_pytorch_does():
-    import math
-
     assert math.copysign(1.0, Value(-0.0).relu().data) == -1.0
     assert math.copysign(1.0, Value(0.0).relu().data) == 1.0
 
