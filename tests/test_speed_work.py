@@ -18,6 +18,7 @@ def test_constants_are_folded_into_the_node_not_made_values():
     assert all(isinstance(p, Value) for p in y._prev) and len(y._prev) == 1
     y.backward()
     assert x.grad == 2.0
+    assert x.exp()._b is None and x.relu()._b is None  # a unary node has no second input
 
 
 def test_int_bool_and_numpy_constants_become_floats():
