@@ -85,7 +85,7 @@ def chain(e, n):
 
 
 def wide(e, n, inputs=None):
-    xs, ws = inputs or _uniforms(n, 0)
+    xs, ws = inputs or _uniforms(n)
     xs, ws = [e.leaf(x) for x in xs], [e.leaf(w) for w in ws]
     s = e.leaf(0.0)
     for x, w in zip(xs, ws, strict=True):
@@ -93,43 +93,58 @@ def wide(e, n, inputs=None):
     return [*xs, *ws], s
 
 
-@functools.cache
-def _uniforms(n, seed):
-    """The wide sum's inputs, drawn once: drawing them is not the engines' work."""
+def _draws(n, seed=0):
+    """The wide sum's inputs: two streams of n numbers in [-1, 1], drawn as they are consumed."""
     rng = random.Random(seed)
-    return [rng.uniform(-1, 1) for _ in range(n)], [rng.uniform(-1, 1) for _ in range(n)]
+    return ((rng.uniform(-1, 1) for _ in range(n)) for _ in range(2))
+
+
+@functools.cache
+def _uniforms(n):
+    """_draws(n), drawn once for the timed runs: drawing them is not the engines' work."""
+    return tuple(list(stream) for stream in _draws(n))
 
 
 SAMPLE_NODES = 1_000_000  # a timed sample runs consecutive graphs of at least this many nodes in all
 SAMPLES = 3
 
 
-def timed(e, build, size, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
-    """Forward and backward seconds per node (medians over samples) and the first leaf's gradient.
-    A sample is a run of consecutive steps (build, backward, drop the graph) with no gc.collect()
-    between them, long enough that it also pays for the collections its steps cause, as a training
-    loop does. Before the samples: the garbage of the engine measured before is collected, and one
-    untimed step warms up (unless a graph alone is a sample)."""
+def sampled(step, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
+    """Forward and backward seconds per node (medians over samples) and the results of all steps.
+    step() runs one step (build, backward, drop the graph) and returns (forward s, backward s, result).
+    A sample is a run of consecutive steps with no gc.collect() between them, long enough that it
+    also pays for the collections its steps cause, as a training loop does. Before the samples: the
+    garbage of the engine measured before is collected, and one step warms up (unless a graph alone
+    is a sample)."""
     steps = -(-sample_nodes // nodes)
     gc.collect()
-    if steps > 1:
-        build(e, size)[1].backward()
-    fwd, bwd, g = [], [], None
+    results = [step()[2]] if steps > 1 else []
+    fwd, bwd = [], []
     for _ in range(samples):
         f = b = 0.0
         for _ in range(steps):
-            t0 = time.perf_counter()
-            leaves, out = build(e, size)
-            t1 = time.perf_counter()
-            out.backward()
-            t2 = time.perf_counter()
-            f += t1 - t0
-            b += t2 - t1
-            g = e.grad(leaves[0])
-            del leaves, out
+            tf, tb, result = step()
+            f += tf
+            b += tb
+            results.append(result)
         fwd.append(f / (steps * nodes))
         bwd.append(b / (steps * nodes))
-    return statistics.median(fwd), statistics.median(bwd), g
+    return statistics.median(fwd), statistics.median(bwd), results
+
+
+def timed(e, build, size, nodes, **sampling):
+    """sampled() on build(e, size): forward and backward seconds per node, and the first leaf's gradient."""
+
+    def step():
+        t0 = time.perf_counter()
+        leaves, out = build(e, size)
+        t1 = time.perf_counter()
+        out.backward()
+        t2 = time.perf_counter()
+        return t1 - t0, t2 - t1, e.grad(leaves[0])
+
+    f, b, results = sampled(step, nodes, **sampling)
+    return f, b, results[-1]
 
 
 # --- the MLP training step ----------------------------------------------------------------
@@ -187,25 +202,22 @@ class Mlp:
                 p.data -= lr * p.grad
             value = loss.data
         t2 = time.perf_counter()
-        return value, t1 - t0, t2 - t1
+        return t1 - t0, t2 - t1, value
 
 
-def mlp_bench(engines, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
-    """{engine: (forward s/node, backward s/node, loss curve)}: medians over samples of consecutive
-    training steps, after one warm-up step, as timed() does for the other workloads."""
+def mlp_bench(engines, nodes, **sampling):
+    """{engine: (forward s/node, backward s/node, loss curve)}: sampled() over consecutive training
+    steps of one network; the curve has the loss of every step, the warm-up included."""
     X, y = make_moons(100, seed=1)
-    steps = -(-sample_nodes // nodes)
     out = {}
     for e in engines:
-        gc.collect()  # the other engines' garbage; within one engine's steps, nothing is collected
         net = Mlp(e, mlp_init())
-        runs = [net.step(X, y, 1.0 - 0.9 * k / 100) for k in range(1 + samples * steps)]
-        chunks = [runs[1 + i * steps : 1 + (i + 1) * steps] for i in range(samples)]
-        out[e.name] = (
-            statistics.median(sum(r[1] for r in c) / (steps * nodes) for c in chunks),
-            statistics.median(sum(r[2] for r in c) / (steps * nodes) for c in chunks),
-            [r[0] for r in runs],
-        )
+        k = itertools.count()
+
+        def step(net=net, k=k):
+            return net.step(X, y, 1.0 - 0.9 * next(k) / 100)
+
+        out[e.name] = sampled(step, nodes, **sampling)
     return out
 
 
@@ -219,10 +231,8 @@ def mlp_nodes():
 
 def peak_bytes_per_node(e, n):
     gc.collect()
-    rng = random.Random(0)
     tracemalloc.start()
-    draw = lambda: (rng.uniform(-1, 1) for _ in range(n))  # the same numbers as _uniforms
-    leaves, out = wide(e, n, (draw(), draw()))  # its floats are made here, as a program would
+    leaves, out = wide(e, n, _draws(n))  # its floats are made here, as a program would
     out.backward()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -185,7 +185,7 @@ def grad(output, inputs, create_graph=False):
     for v, g in kept:  # take the marks away again
         v.grad = g
     for v in order:
-        a, b, rule = v._a, v._b, _OPS[v._op][1]
+        a, b, rule = v._a, v._b, _RULES[v._op]
         ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _val(b), v.data, gs[v])
         for x, gx in ((a, ga), (b, gb)):
             if x.__class__ is Value:
