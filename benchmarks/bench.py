@@ -4,10 +4,12 @@
 
 Every workload runs the same computation in the three engines. Times are per node of this
 engine's graph (one node per op applied), so a ratio of per-node times is a ratio of times.
-Steady state: a timed sample is a run of consecutive steps (build, backward, drop the graph)
-of at least a million nodes in all, with no gc.collect() between them, so each engine also
-pays for collecting its previous graphs, as in a training loop. The median of 3 samples is
-reported. (A median of single small steps would skip the steps on which the collector runs.)
+Steady state: a timed sample is a run of consecutive steps (free the previous graph, build,
+backward) of at least a million nodes in all, with no gc.collect() between them, so each engine
+pays for freeing its previous graphs, by refcount or by the collector, as in a training loop
+(where `loss = ...` lets the last graph go). Freeing is counted in the forward time. The median
+of 3 samples is reported. (A median of single small steps would skip the steps on which the
+collector runs.)
 
 The two pure-Python engines are timed first, before torch is imported: importing torch puts
 ~165,000 objects on the heap, and every full garbage collection then walks them (~70 ms each
@@ -111,7 +113,7 @@ SAMPLES = 3
 
 def sampled(step, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
     """Forward and backward seconds per node (medians over samples) and the results of all steps.
-    step() runs one step (build, backward, drop the graph) and returns (forward s, backward s, result).
+    step() runs one step (free the previous graph, build, backward) and returns (forward s, backward s, result).
     A sample is a run of consecutive steps with no gc.collect() between them, long enough that it
     also pays for the collections its steps cause, as a training loop does. Before the samples: the
     garbage of the engine measured before is collected, and one step warms up (unless a graph alone
@@ -135,12 +137,16 @@ def sampled(step, nodes, samples=SAMPLES, sample_nodes=SAMPLE_NODES):
 def timed(e, build, size, nodes, **sampling):
     """sampled() on build(e, size): forward and backward seconds per node, and the first leaf's gradient."""
 
+    held = []  # the last step's graph, freed in the next step's timed forward
+
     def step():
         t0 = time.perf_counter()
+        held.clear()
         leaves, out = build(e, size)
         t1 = time.perf_counter()
         out.backward()
         t2 = time.perf_counter()
+        held.append((leaves, out))
         return t1 - t0, t2 - t1, e.grad(leaves[0])
 
     f, b, results = sampled(step, nodes, **sampling)
@@ -164,6 +170,7 @@ class Mlp:
         self.e = e
         self.layers = [[([e.leaf(w) for w in ws], e.leaf(b)) for ws, b in layer] for layer in init]
         self.params = [p for layer in self.layers for ws, b in layer for p in (*ws, b)]
+        self.graph = None  # the last step's loss, freed in the next step's timed forward
 
     def loss(self, X, y, alpha=1e-4):
         last = len(self.layers) - 1
@@ -184,7 +191,8 @@ class Mlp:
 
     def step(self, X, y, lr):
         t0 = time.perf_counter()
-        loss = self.loss(X, y)
+        self.graph = None
+        loss = self.graph = self.loss(X, y)
         t1 = time.perf_counter()
         if self.e is TORCH:
             for p in self.params:
@@ -419,7 +427,7 @@ def markdown(res):
         "",
         f"Time per node of this engine's graph in ns, forward / backward: medians of {smp['samples']} samples, each "
         f"a run of consecutive steps of at least {smp['sample_nodes']:,} nodes in all (steady state, garbage "
-        "collector on).",
+        "collector on). A step's forward includes freeing the previous step's graph.",
         "The ratios compare forward + backward. Command: `make bench`.",
         "",
         "| workload | nodes | ours | micrograd | torch | vs micrograd | vs torch | ours, torch imported "

@@ -1,5 +1,6 @@
 """The benchmark's command line and its workloads (correctness only: no timing is asserted)."""
 
+import itertools
 import subprocess
 import sys
 
@@ -53,3 +54,47 @@ def test_workloads_give_the_same_gradient_in_both_pure_python_engines():
             results.append([e.grad(leaf) for leaf in leaves])
         assert results[0] == pytest.approx(results[1], rel=1e-12)
     assert bench.our_nodes(bench.chain(bench.OURS, 10)[1]) == 31  # 3 ops a step, plus the input
+
+
+class _Graph:
+    """A stand-in graph that logs when it is built, differentiated and freed."""
+
+    def __init__(self, log, k):
+        self.log, self.k, self.data = log, k, float(k)
+        log.append(f"build {k}")
+
+    def backward(self):
+        self.log.append(f"backward {self.k}")
+
+    def __del__(self):
+        self.log.append(f"free {self.k}")
+
+
+def _clocked(monkeypatch):
+    log, ticks, built = [], itertools.count(), itertools.count()
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: log.append("clock") or next(ticks))
+    return log, lambda: _Graph(log, next(built))
+
+
+def _steady(k):  # a step after the first: graph k-1 is freed on the clock, before graph k is built
+    return ["clock", f"free {k - 1}", f"build {k}", "clock", f"backward {k}", "clock"]
+
+
+def test_a_timed_step_frees_the_previous_graph_inside_its_forward(monkeypatch):
+    log, graph = _clocked(monkeypatch)
+
+    def build(e, size):
+        g = graph()
+        return [g], g
+
+    fake = bench.Engine("fake", None, lambda g: g.k)
+    assert bench.timed(fake, build, 0, 1, samples=1, sample_nodes=2)[2] == 2  # a warm-up step, then 2
+    assert log == ["clock", "build 0", "clock", "backward 0", "clock", *_steady(1), *_steady(2), "free 2"]
+
+
+def test_an_mlp_step_frees_the_previous_loss_inside_its_forward(monkeypatch):
+    log, graph = _clocked(monkeypatch)
+    net = bench.Mlp(bench.OURS, [])
+    net.loss = lambda X, y: graph()
+    assert [net.step(None, None, 0.1)[2] for _ in range(2)] == [0.0, 1.0]
+    assert log == ["clock", "build 0", "clock", "backward 0", "clock", *_steady(1)]
