@@ -108,8 +108,8 @@ class Value:
     __array_ufunc__ = None  # a NumPy scalar on the left defers to our operators
 
     def __init__(self, data, label=""):
-        data = data if type(data) is float else _number(data)
-        self.data, self.grad, self._op, self._a, self._b = data, 0.0, "", None, None  # a leaf
+        self.data = data if type(data) is float else _number(data)
+        self.grad, self._op, self._a, self._b = 0.0, "", None, None  # a leaf; all constants, so no tuple is built
         if label != "":
             self.label = label
 
