@@ -10,7 +10,7 @@ import operator
 from numbers import Real
 
 inf, nan = math.inf, math.nan
-_val = lambda x: x.data if x.__class__ is Value else x  # the float inside a Value, or x
+_val = lambda x: x.data if type(x) is Value else x  # the float inside a Value, or x
 
 
 # IEEE float64 arithmetic, as in PyTorch: Python raises where float64 gives inf or nan.
@@ -26,14 +26,14 @@ def _pow(x, y):
         return math.copysign(inf, x) if y % 2.0 == 1.0 else inf
     except OverflowError:
         return nan if x < 0 and y % 1.0 else -inf if x < 0 and y % 2.0 == 1.0 else inf
-    return nan if r.__class__ is complex else r  # negative ** fraction
+    return nan if type(r) is complex else r  # negative ** fraction
 
 
 # x ** number as PyTorch computes it, by sqrt for +-0.5: sqrt(-0.0) = -0.0, sqrt(-1) = nan.
 _sqrt = lambda x: math.sqrt(x) if x >= 0 else nan
-_pow_n = lambda x, n: _pow(_sqrt(x), 2 * n) if n in (0.5, -0.5) and x.__class__ is float else _pow(x, n)
+_pow_n = lambda x, n: _pow(_sqrt(x), 2 * n) if n in (0.5, -0.5) and type(x) is float else _pow(x, n)
 # log(0) = -inf, log(-1) = nan; the log of a Value is a node.
-_log = lambda x: x.log() if x.__class__ is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
+_log = lambda x: x.log() if type(x) is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
 _exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)
 
 
@@ -121,7 +121,7 @@ class Value:
 
     label = property(lambda self: getattr(self._op, "label", ""), _set_label)
 
-    _prev = property(lambda self: tuple(x for x in (self._a, self._b) if x.__class__ is Value))
+    _prev = property(lambda self: tuple(x for x in (self._a, self._b) if type(x) is Value))
     __repr__ = lambda self: f"Value(data={self.data!r}, grad={self.grad!r})"
 
     # The primitive ops: their values and gradient rules are the rows of _OPS.
@@ -188,9 +188,9 @@ def grad(output, inputs, create_graph=False):
         a, b, rule = v._a, v._b, _RULES[v._op]
         ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _val(b), v.data, gs[v])
         for x, gx in ((a, ga), (b, gb)):
-            if x.__class__ is Value:
+            if type(x) is Value:
                 gs[x] = gs[x] + gx if x in gs else gx
-    return [g if (g := gs.get(x, 0.0)).__class__ is Value else Value(g) for x in inputs]
+    return [g if type(g := gs.get(x, 0.0)) is Value else Value(g) for x in inputs]
 
 
 if __name__ == "__main__":  # `python engine/engine.py` runs the demo  # pragma: no mutate
