@@ -40,7 +40,7 @@ import micrograd  # noqa: E402
 from micrograd.engine import Value as MicroValue  # noqa: E402
 
 from engine import Value  # noqa: E402
-from engine.engine import _topo  # noqa: E402
+from engine.engine import topological_order  # noqa: E402
 from engine.files import OutputError, ensure_dir, write_atomic  # noqa: E402
 from engine.train import make_moons  # noqa: E402
 
@@ -70,7 +70,7 @@ ENGINES = [OURS, MICRO, TORCH]
 
 def our_nodes(out):
     """Nodes of this engine's graph: the ops (non-leaf nodes) plus the leaves."""
-    ops = _topo(out)
+    ops = topological_order(out)
     leaves = {x for v in ops for x in v._prev if not x._op}
     return len(ops) + len(leaves)
 

@@ -47,10 +47,13 @@ def _escape(text):
     return "".join("\\" + c if c in '{}|<>"\\' else c for c in text)
 
 
-def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=()):
-    """A graphviz.Digraph of root's graph, left to right: a record per Value (label, data,
-    grad), a small node per op, inputs/intermediates/output in their own colours.
-    highlight: a Value to outline; bold_edges: (input, output) Value pairs drawn bold."""
+def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=(), rankdir="LR"):
+    """A graphviz.Digraph of root's graph (Jupyter shows it inline): a record per Value (label,
+    data, grad), a small node per op, inputs/intermediates/output in their own colours.
+    highlight: a Value to outline; bold_edges: (input, output) Value pairs drawn bold;
+    rankdir: "LR" (left to right) or "TB" (top to bottom)."""
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     nodes = walk(root)
     if max_nodes is not None and len(nodes) > max_nodes:
         raise GraphTooLarge(
@@ -59,12 +62,12 @@ def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=()):
         )
     name = {v: f"v{i}" for i, v in enumerate(nodes)}
     bold = {(name[a], name[b]) for a, b in bold_edges if a in name and b in name}
-    dot = graphviz.Digraph("autograd", graph_attr={"rankdir": "LR", "bgcolor": "white"})
+    dot = graphviz.Digraph("autograd", graph_attr={"rankdir": rankdir, "bgcolor": "white"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     dot.attr("edge", fontname="Helvetica")
     for v in reversed(nodes):  # inputs first: the file reads in computation order
         kind = "output" if v is root else "intermediate" if v._op else "input"
-        label = f"{{ {_escape(v.label) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
+        label = f"{{ {_escape(str(v.label)) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
         extra = {"penwidth": "3", "color": "#d62728"} if v is highlight else {}
         dot.node(name[v], label, shape="record", style="filled", fillcolor=COLORS[kind], **extra)
         if not v._op:
@@ -81,6 +84,13 @@ def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=()):
                 const = f"{op}c{i}"
                 dot.node(const, fmt(x), shape="box", style="filled,rounded", fillcolor=COLORS["constant"])
                 dot.edge(const, op, **role)
+    return dot
+
+
+def draw_dot(root, format="svg", rankdir="LR", **kwargs):
+    """draw() under the name and signature of the micrograd lecture: draw_dot(root, format="svg", rankdir="LR")."""
+    dot = draw(root, rankdir=rankdir, **kwargs)
+    dot.format = format
     return dot
 
 
@@ -103,4 +113,15 @@ def render(dot, stem):
     return paths
 
 
-__all__ = ["MAX_NODES", "DotNotFound", "GraphTooLarge", "OutputError", "draw", "fmt", "render", "svg", "walk"]
+__all__ = [
+    "MAX_NODES",
+    "DotNotFound",
+    "GraphTooLarge",
+    "OutputError",
+    "draw",
+    "draw_dot",
+    "fmt",
+    "render",
+    "svg",
+    "walk",
+]

@@ -1,173 +1,141 @@
 """A scalar reverse-mode autograd engine: the whole core, standard library only.
 
-Every op on a Value makes a node that remembers its inputs and its op. One row of _OPS per op
-says how to compute it and how the gradient g at its output flows to its inputs: the chain
-rule, one op at a time. backward() applies the rules once per node, from the output down;
-applied to Values instead of floats, they give gradients that can be differentiated again."""
+A Value wraps a float; each op on Values makes a new Value that remembers its op and inputs: a node of a graph.
+backward() walks the graph from the output down and applies the chain rule at each node: the op's derivative,
+written once in RULES, times the gradient from above, is added into each input's .grad. grad(create_graph=True)
+runs the same rules on Values, so its gradients are graphs and can be differentiated again."""
 
 import math
-import operator
 from numbers import Real
 
-inf, nan = math.inf, math.nan
-_val = lambda x: x.data if type(x) is Value else x  # the float inside a Value, or x
-
-
-# IEEE float64 arithmetic, as in PyTorch: Python raises where float64 gives inf or nan.
-# The helpers also take Values (whose operators never raise), so one rule serves both.
-# x / +-0 is +-inf, or nan for 0 / 0 (a Value y is always true, so Values just divide):
-_div = lambda x, y: x / y if y else nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
-
-
-def _pow(x, y):
-    try:
-        r = x**y
-    except ZeroDivisionError:  # 0 ** negative: an odd integer power keeps the sign of x
-        return math.copysign(inf, x) if y % 2.0 == 1.0 else inf
-    except OverflowError:
-        return nan if x < 0 and y % 1.0 else -inf if x < 0 and y % 2.0 == 1.0 else inf
-    return nan if type(r) is complex else r  # negative ** fraction
-
-
-# x ** number as PyTorch computes it, by sqrt for +-0.5: sqrt(-0.0) = -0.0, sqrt(-1) = nan.
-_sqrt = lambda x: math.sqrt(x) if x >= 0 else nan
-_pow_n = lambda x, n: _pow(_sqrt(x), 2 * n) if n in (0.5, -0.5) and type(x) is float else _pow(x, n)
-# log(0) = -inf, log(-1) = nan; the log of a Value is a node.
-_log = lambda x: x.log() if type(x) is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
-_exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)
-
-
-def _number(x):
-    """x as a float, or a TypeError that names what x is."""
-    y = x.item() if not isinstance(x, Real) and getattr(x, "shape", None) == () else x  # NumPy
-    if not isinstance(y, Real):
-        raise TypeError(f"Value needs a real number (int, float, bool), got {type(x).__name__}")
-    try:
-        return float(y)
-    except OverflowError:  # an int beyond float64 rounds to infinity, as IEEE does
-        return inf if y > 0 else -inf
-
-
-# op: (forward on floats, rule (a, b, out, g) -> (gradient for a, gradient for b)). a, b, out
-# and g are floats in backward(), Values in grad(create_graph=True); unary ops ignore b.
-# fmt: off
-_OPS = {
-    "+": (operator.add, lambda a, b, out, g: (g, g)),
-    "*": (operator.mul, lambda a, b, out, g: (g * b, g * a)),
-    "/": (_div, lambda a, b, out, g: (_div(g, b), -g * _div(out, b))),
-    "**": (_pow_n, lambda a, b, out, g: (0.0 if b == 0 else g * (b * _pow_n(a, b - 1)), None)),  # b a number
-    "pow": (_pow, lambda a, b, out, g: (
-        0.0 if _val(b) == 0 else g * (b * _pow(a, b - 1)),          # b * a**(b-1)
-        g * (0.0 if _val(a) == 0 and _val(b) >= 0 else out * _log(a)))),  # a**b * log(a)
-    "exp": (_exp, lambda a, b, out, g: (g * out, None)),
-    "log": (_log, lambda a, b, out, g: (_div(g, a), None)),
-    "tanh": (math.tanh, lambda a, b, out, g: (g * (1 - out * out), None)),
-    "relu": (lambda x: 0.0 if x < 0 else x, lambda a, b, out, g: (0.0 if _val(out) <= 0 else g, None)),
-    "sigmoid": (lambda x: 1.0 / (1.0 + _exp(-x)), lambda a, b, out, g: (g * (1 - out) * out, None)),
-}
-_RULES = {op: rule for op, (_, rule) in _OPS.items()}
-
-
-def _binary(op, const_op=None):  # the method for self op other; a plain number stays a float in the node
-    const_op = const_op or op
-    f, g = _OPS[op][0], _OPS[const_op][0]
-
-    def method(self, other, new=object.__new__):
-        v = new(Value)  # skips __init__ (data is a float already); one store each is the fastest
-        if type(other) is Value:
-            v.data = f(self.data, other.data); v._op = op
-        else:
-            if type(other) is not float:
-                other = _number(other)
-            v.data = g(self.data, other); v._op = const_op
-        v.grad = 0.0; v._a = self; v._b = other
-        return v
-
-    return method
-
-
-def _unary(op):  # the method for op(self)
-    f = _OPS[op][0]
-
-    def method(self, new=object.__new__):
-        v = new(Value)
-        v.data = f(self.data); v.grad = 0.0; v._op = op; v._a = self; v._b = None
-        return v
-
-    return method
-# fmt: on
-
-
-_Named = type("_Named", (str,), {})  # an op symbol with a node's label on it: only labelled nodes pay
+_new = object.__new__  # makes an object without calling __init__
 
 
 class Value:
     """A float that remembers how it was computed, so that gradients can flow back to it."""
 
-    __slots__ = ("data", "grad", "_op", "_a", "_b")  # no __dict__, no closure: 72 bytes a node
-    __array_ufunc__ = None  # a NumPy scalar on the left defers to our operators
+    # No __dict__, no closure per node, no reference cycle: refcounting frees a dropped graph at once.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_mark")
 
     def __init__(self, data, label=""):
         self.data = data if type(data) is float else _number(data)
-        self.grad, self._op, self._a, self._b = 0.0, "", None, None  # a leaf; all constants, so no tuple is built
-        if label != "":
-            self.label = label
+        self.grad, self.label = 0.0, label
+        self._op, self._a, self._b, self._mark = "", None, None, None  # a leaf: no op, no inputs
 
-    def _set_label(self, label):
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self._op = _Named(self._op)
-        self._op.label = label
+    _prev = property(lambda self: tuple(x for x in (self._a, self._b) if type(x) is Value))  # input Values
 
-    label = property(lambda self: getattr(self._op, "label", ""), _set_label)
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    _prev = property(lambda self: tuple(x for x in (self._a, self._b) if type(x) is Value))
-    __repr__ = lambda self: f"Value(data={self.data!r}, grad={self.grad!r})"
+    # The ops: each makes its output node; its gradient rule is its line in RULES. Numbers stay floats.
+    def __add__(self, other):
+        if type(other) is Value:
+            return _node(self.data + other.data, "+", self, other)
+        other = other if type(other) is float else _number(other)
+        return _node(self.data + other, "+", self, other)
 
-    # The primitive ops: their values and gradient rules are the rows of _OPS.
-    __add__ = __radd__ = _binary("+")
-    __mul__ = __rmul__ = _binary("*")
-    __truediv__ = _binary("/")
-    __pow__ = _binary("pow", const_op="**")
-    exp, log, tanh, relu, sigmoid = map(_unary, ("exp", "log", "tanh", "relu", "sigmoid"))
+    def __mul__(self, other):
+        if type(other) is Value:
+            return _node(self.data * other.data, "*", self, other)
+        other = other if type(other) is float else _number(other)
+        return _node(self.data * other, "*", self, other)
 
-    # Derived ops, built from the primitives.
+    def __truediv__(self, other):
+        if type(other) is Value:
+            return _node(_div(self.data, other.data), "/", self, other)
+        other = other if type(other) is float else _number(other)
+        return _node(_div(self.data, other), "/", self, other)
+
+    def __pow__(self, other):  # Value ** Value is "pow"; Value ** number is "**", as PyTorch has it
+        if type(other) is Value:
+            return _node(_pow(self.data, other.data), "pow", self, other)
+        other = other if type(other) is float else _number(other)
+        return _node(_pow_n(self.data, other), "**", self, other)
+
+    exp = lambda self: _node(_exp(self.data), "exp", self)
+    log = lambda self: _node(_log(self.data), "log", self)
+    tanh = lambda self: _node(math.tanh(self.data), "tanh", self)
+    relu = lambda self: _node(0.0 if self.data < 0 else self.data, "relu", self)
+    sigmoid = lambda self: _node(1.0 / (1.0 + _exp(-self.data)), "sigmoid", self)
+
+    # Derived ops: made of the ops above, so they need no rule of their own.
+    __radd__ = __add__
+    __rmul__ = __mul__
     __neg__ = lambda self: self * -1.0
     __sub__ = lambda self, other: self + (-other)
     __rsub__ = lambda self, other: -self + other
-    __rtruediv__ = lambda self, other: other * self**-1  # as PyTorch computes number / tensor
+    __rtruediv__ = lambda self, other: other * self**-1  # number / x, as PyTorch computes it
     __rpow__ = lambda self, other: Value(other) ** self
+
+    def _backward(self):
+        """Apply this node's rule once, as micrograd's closure does: input.grad += d(self)/d(input) * self.grad."""
+        if self._op:
+            a, b = self._a, self._b
+            ga, gb = RULES[self._op](a.data, _data(b), self.data, self.grad)
+            a.grad = a.grad + ga if a.grad else ga  # no gradient yet (0.0, None): store the first
+            if type(b) is Value:
+                b.grad = b.grad + gb if b.grad else gb
 
     def backward(self):
         """Set .grad of every node below self to d(self)/d(node), like PyTorch's backward with
         retain_graph=True: leaves add to what they hold, other nodes hold this call's gradient."""
-        order = _topo(self)  # marks every node in it with grad False: "no gradient yet"
-        self.grad = 1.0 if order else (self.grad or 0.0) + 1.0  # a leaf adds 1 to what it holds
-        rules = _RULES
+        order = topological_order(self)
+        for v in order:
+            v.grad = 0.0
+        self.grad = self.grad + 1.0 if self.grad else 1.0  # d(self)/d(self) = 1
+        # v._backward() for each v in order, written out here: a call per node would cost 30%.
         for v in order:  # v comes after every node that uses it, so v.grad is complete
-            a, b = v._a, v._b  # a is a Value; b a Value, a constant, or None
+            a, b = v._a, v._b
             if type(b) is Value:
-                ga, gb = rules[v._op](a.data, b.data, v.data, v.grad)
-                a.grad = a.grad + ga if a.grad else ga  # the first gradient is stored as it is
+                ga, gb = RULES[v._op](a.data, b.data, v.data, v.grad)
+                a.grad = a.grad + ga if a.grad else ga
                 b.grad = b.grad + gb if b.grad else gb
-            else:  # b is a constant (no gradient) or None
-                ga = rules[v._op](a.data, b, v.data, v.grad)[0]
+            else:  # b is a plain number or absent: no gradient for it
+                ga = RULES[v._op](a.data, b, v.data, v.grad)[0]
                 a.grad = a.grad + ga if a.grad else ga
 
 
-def _topo(root, kept=None):
-    """Non-leaf nodes below root, each before its inputs (depth-first, no recursion). A node's grad
-    is its mark: None while its inputs are listed, then False; kept, if given, gets the old grads."""
+def _node(data, op, a, b=None):
+    """The one place where an op makes its output node (skipping __init__: data is a float)."""
+    v = _new(Value)
+    v.data, v.grad, v.label = data, 0.0, ""
+    v._op, v._a, v._b = op, a, b
+    v._mark = None
+    return v
+
+
+# How the gradient g at an op's output `out` flows to its inputs a and b: the chain rule, an op a line.
+# backward() passes floats (b None for one input); grad(create_graph=True) passes Values.
+# fmt: off
+RULES = {
+    "+":       lambda a, b, out, g: (g, g),
+    "*":       lambda a, b, out, g: (g * b, g * a),
+    "/":       lambda a, b, out, g: (_div(g, b), -g * _div(out, b)),            # d/db = -a / b**2
+    "**":      lambda a, b, out, g: (0.0 if b == 0 else g * (b * _pow_n(a, b - 1)), None),
+    "pow":     lambda a, b, out, g: (0.0 if _data(b) == 0 else g * (b * _pow(a, b - 1)),
+                                     g * (0.0 if _data(a) == 0 and _data(b) >= 0 else out * _log(a))),
+    "exp":     lambda a, b, out, g: (g * out, None),                            # exp' = exp
+    "log":     lambda a, b, out, g: (_div(g, a), None),                         # log' = 1 / a
+    "tanh":    lambda a, b, out, g: (g * (1 - out * out), None),                # 1 - tanh**2
+    "relu":    lambda a, b, out, g: (0.0 if _data(out) <= 0 else g, None),
+    "sigmoid": lambda a, b, out, g: (g * (1 - out) * out, None),                # s (1 - s)
+}
+# fmt: on
+
+
+def topological_order(root):
+    """The non-leaf nodes below root, each after every node that uses it: depth-first without recursion.
+    The marks are new objects at every call, so a search cut short (an exception, Ctrl-C) misleads none."""
+    entered, listed = object(), object()
     order, stack = [], [root] if root._op else []
     while stack:
         v = stack.pop()
-        if v.grad is None:  # met again, after all its inputs: list it
-            v.grad = False
+        if v._mark is entered:  # met again, after all its inputs: list it
+            v._mark = listed
             order.append(v)
-        elif v.grad is not False:  # met first (a node pushed twice is met first once)
-            if kept is not None:
-                kept.append((v, v.grad))
-            v.grad = None
+        elif v._mark is not listed:  # met first (a node pushed twice is met first once)
+            v._mark = entered
             stack.append(v)  # met again when its inputs, pushed above it, are done
             if v._a._op:
                 stack.append(v._a)
@@ -180,17 +148,50 @@ def _topo(root, kept=None):
 def grad(output, inputs, create_graph=False):
     """d(output)/d(x) for each x in inputs, as Values, like torch.autograd.grad (no .grad changes).
     With create_graph=True they are built from the graph, so they can be differentiated again."""
-    gs, kept = {output: Value(1.0) if create_graph else 1.0}, []
-    order = _topo(output, kept)
-    for v, g in kept:  # take the marks away again
-        v.grad = g
-    for v in order:
-        a, b, rule = v._a, v._b, _RULES[v._op]
-        ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _val(b), v.data, gs[v])
+    gs = {output: Value(1.0) if create_graph else 1.0}
+    for v in topological_order(output):
+        a, b, rule = v._a, v._b, RULES[v._op]
+        ga, gb = rule(a, b, v, gs[v]) if create_graph else rule(a.data, _data(b), v.data, gs[v])
         for x, gx in ((a, ga), (b, gb)):
             if type(x) is Value:
                 gs[x] = gs[x] + gx if x in gs else gx
     return [g if type(g := gs.get(x, 0.0)) is Value else Value(g) for x in inputs]
+
+
+_data = lambda x: x.data if type(x) is Value else x  # the float in a Value; a number (or None) as it is
+
+
+def _number(x):  # x as a float, or a TypeError that names what x is
+    y = x.item() if not isinstance(x, Real) and getattr(x, "shape", None) == () else x  # NumPy 0-d array
+    if not isinstance(y, Real):
+        raise TypeError(f"Value needs a real number (int, float, bool or NumPy scalar), got {type(x).__name__}")
+    try:
+        return float(y)
+    except OverflowError:  # an int beyond float64 rounds to infinity, as IEEE does
+        return math.inf if y > 0 else -math.inf
+
+
+# IEEE float64 edge cases, as PyTorch has them where Python raises. They take Values too (one rule, both).
+inf, nan = math.inf, math.nan
+# x / +-0 is +-inf, or nan for 0 / 0 (a Value y is always true, so Values just divide)
+_div = lambda x, y: x / y if y else nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
+# log(0) = -inf, log(-1) = nan; the log of a Value is a node
+_log = lambda x: x.log() if type(x) is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
+_exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)
+
+
+def _pow(x, y):
+    try:
+        r = x**y
+    except ZeroDivisionError:  # 0 ** negative: an odd integer power keeps the sign of x
+        return math.copysign(inf, x) if y % 2.0 == 1.0 else inf
+    except OverflowError:
+        return nan if x < 0 and y % 1.0 else -inf if x < 0 and y % 2.0 == 1.0 else inf
+    return nan if type(r) is complex else r  # negative ** fraction
+
+
+def _pow_n(x, n):  # x ** number, by sqrt for n = +-0.5 as PyTorch does: (-0.0) ** 0.5 = -0.0
+    return _pow(math.sqrt(x) if x >= 0 else nan, 2 * n) if n in (0.5, -0.5) and type(x) is float else _pow(x, n)
 
 
 if __name__ == "__main__":  # `python engine/engine.py` runs the demo  # pragma: no mutate

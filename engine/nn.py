@@ -1,10 +1,14 @@
-"""A small neural-network library on top of Value: neurons, layers, an MLP and plain SGD."""
+"""A small neural-network library on top of Value: neurons, layers, an MLP and plain SGD.
+
+The signatures are micrograd's (Neuron(nin, nonlin=True), Layer(nin, nout, **kwargs), MLP(nin, nouts)),
+so its README and notebooks run with only the imports changed; nonlin may also name "tanh"."""
 
 import random
 
 from .engine import Value
 
 NONLINEARITIES = ("relu", "tanh", "linear")
+NAMES = {"relu": "ReLU", "tanh": "Tanh", "linear": "Linear"}  # as micrograd prints them
 
 
 class Module:
@@ -21,10 +25,11 @@ class Module:
 class Neuron(Module):
     """nonlin(w . x + b) for an input list x of Values or numbers."""
 
-    def __init__(self, nin, nonlin="relu", rng=random):
+    def __init__(self, nin, nonlin=True, rng=random):
+        nonlin = {True: "relu", False: "linear"}.get(nonlin, nonlin) if type(nonlin) is bool else nonlin
         if nonlin not in NONLINEARITIES:
-            raise ValueError(f"nonlin must be one of {NONLINEARITIES}, got {nonlin!r}")
-        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
+            raise ValueError(f"nonlin must be True, False or one of {NONLINEARITIES}, got {nonlin!r}")
+        self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]  # the global random unless rng is given
         self.b = Value(0.0)
         self.nonlin = nonlin
 
@@ -38,14 +43,14 @@ class Neuron(Module):
         return [*self.w, self.b]
 
     def __repr__(self):
-        return f"{self.nonlin.capitalize()}Neuron({len(self.w)})"
+        return f"{NAMES[self.nonlin]}Neuron({len(self.w)})"
 
 
 class Layer(Module):
     """nout neurons that read the same inputs."""
 
-    def __init__(self, nin, nout, nonlin="relu", rng=random):
-        self.neurons = [Neuron(nin, nonlin, rng) for _ in range(nout)]
+    def __init__(self, nin, nout, **kwargs):
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
     def __call__(self, x):
         out = [n(x) for n in self.neurons]
@@ -60,14 +65,16 @@ class Layer(Module):
 
 class MLP(Module):
     """A multi-layer perceptron: MLP(2, [16, 16, 1]) maps 2 inputs to 1 output through two
-    hidden layers of 16. Hidden layers use `nonlin`; the last layer is linear. `seed` makes
-    the initial weights reproducible without touching the global random state."""
+    hidden layers of 16. Hidden layers use `nonlin`; the last layer is linear. The weights come
+    from the global `random`, as in micrograd (so random.seed(...) reproduces them), or from
+    random.Random(seed) when a seed is given, which leaves the global state alone."""
 
     def __init__(self, nin, nouts, nonlin="relu", seed=None):
-        rng = random.Random(seed)
+        rng = random if seed is None else random.Random(seed)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], nonlin if i < len(nouts) - 1 else "linear", rng) for i in range(len(nouts))
+            Layer(sizes[i], sizes[i + 1], nonlin=nonlin if i < len(nouts) - 1 else False, rng=rng)
+            for i in range(len(nouts))
         ]
 
     def __call__(self, x):

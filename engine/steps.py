@@ -7,7 +7,7 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 import html
 
 from .draw import draw, fmt, svg
-from .engine import _OPS, Value, _topo
+from .engine import RULES, Value, topological_order
 from .files import write_atomic
 from .gallery import DEMO, build
 
@@ -18,7 +18,7 @@ def _name(v):
 
 def replay(out):
     """Yield (caption, highlighted Value, bold edges) after each step; grads are filled as it goes."""
-    order = _topo(out)
+    order = topological_order(out)
     for v in order:
         v.grad = 0.0
     for leaf in {x for v in order for x in v._prev if not x._op}:
@@ -28,7 +28,7 @@ def replay(out):
     yield f"d{top}/d{top} = 1: every backward pass starts here", out, ()
     for v in order:
         a, b = v._a, v._b
-        grads = _OPS[v._op][1](a.data, b.data if isinstance(b, Value) else b, v.data, v.grad)
+        grads = RULES[v._op](a.data, b.data if isinstance(b, Value) else b, v.data, v.grad)
         for x, gx in zip((a, b), grads, strict=True):
             if not isinstance(x, Value):
                 continue

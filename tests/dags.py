@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from engine import Value
 from engine.check import close
-from engine.engine import _OPS, _topo
+from engine.engine import RULES, topological_order
 
 RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG
 SUM_TOL = 1e-12  # times S, the size of the terms summed: room for the order of summation
@@ -97,13 +97,10 @@ def same(ours, ref, terms=0.0):
 def term_sizes(out, leaves):
     """For each leaf, S: the sum of |term| over every chain-rule term of its gradient. The
     rules are linear in g, so running them on |g| and adding |results| gives S."""
-    size, kept = {out: 1.0}, []
-    order = _topo(out, kept)
-    for v, g in kept:  # _topo marks the nodes' grads: take the marks away
-        v.grad = g
-    for v in order:
+    size = {out: 1.0}
+    for v in topological_order(out):
         a, b = v._a, v._b
-        ga, gb = _OPS[v._op][1](a.data, b.data if isinstance(b, Value) else b, v.data, size[v])
+        ga, gb = RULES[v._op](a.data, b.data if isinstance(b, Value) else b, v.data, size[v])
         for x, gx in ((a, ga), (b, gb)):
             if isinstance(x, Value):
                 size[x] = size.get(x, 0.0) + abs(gx)

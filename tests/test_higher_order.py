@@ -111,3 +111,11 @@ def test_second_derivative_at_ieee_corners_matches_torch():
             ours, ref = our_derivs(f, x, 2), torch_derivs(f, x, 2)
             for a, b in zip(ours, ref, strict=True):
                 assert same(a, b), (x, ours, ref)
+
+
+def test_grad_without_create_graph_returns_fresh_leaves():
+    x = Value(0.3)
+    (g,) = grad((x * x).tanh(), [x])
+    assert g._op == "" and g._prev == ()
+    (h,) = grad((x * x).tanh(), [x], create_graph=True)
+    assert h._op != "" and h.data == g.data

@@ -16,7 +16,7 @@ def test_mlp_shapes_parameters_and_seeded_reproducibility():
     assert isinstance(m([0.5, -1.0]), Value)
     assert len(MLP(3, [4, 2], seed=0)([1.0, 2.0, 3.0])) == 2
     assert [n.nonlin for layer in m.layers for n in layer.neurons] == ["relu"] * 32 + ["linear"]
-    assert "ReluNeuron(2)" in repr(m) and "LinearNeuron(16)" in repr(m)
+    assert "ReLUNeuron(2)" in repr(m) and "LinearNeuron(16)" in repr(m)
 
 
 def test_neuron_nonlinearities_and_bad_input():
@@ -29,7 +29,8 @@ def test_neuron_nonlinearities_and_bad_input():
             assert out == f(s)
         else:
             assert out == Value(s).tanh().data
-    with pytest.raises(ValueError, match="nonlin must be one of"):
+    assert (Neuron(2, True).nonlin, Neuron(2, nonlin=False).nonlin, Neuron(2).nonlin) == ("relu", "linear", "relu")
+    with pytest.raises(ValueError, match="nonlin must be True, False or one of"):
         Neuron(2, "sigmoidish")
     with pytest.raises(ValueError):
         Neuron(2)([1.0])  # wrong number of inputs

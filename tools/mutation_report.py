@@ -1,4 +1,4 @@
-"""Summarise mutmut's junit XML: python tests/mutation_report.py mutmut.xml [--min-score 90].
+"""Summarise mutmut's junit XML: python tools/mutation_report.py mutmut.xml [--min-score 90].
 Prints the score (killed / all mutants) and every survivor's diff; exits 1 under the minimum."""
 
 import argparse
