@@ -15,6 +15,8 @@ OUT ?= $(CURDIR)/out
 WHEELS ?= $(or $(PIP_FIND_LINKS),)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+FULL ?=
+REV ?= HEAD
 FUZZ_EXAMPLES ?= 20000
 
 STAMP := $(VENV)/.installed
@@ -57,8 +59,16 @@ train: $(STAMP) ## Train an MLP on two moons; plots in visualizations/moons_*.{p
 	$(PY) -m engine train
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmark against micrograd and PyTorch: table and plot in benchmarks/results/
-	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+bench: $(STAMP) ## Benchmark against micrograd, microgpt's design and PyTorch: about 3 minutes (FULL=1: the full sweep)
+	$(PY) -m benchmarks $(if $(FULL),--full,) $(BENCH_ARGS)
+
+.PHONY: versus
+versus: $(STAMP) ## This engine against its version at git revision REV (default HEAD), in one process
+	$(PY) -m benchmarks.versus $(REV)
+
+.PHONY: gpt
+gpt: $(STAMP) ## Train a GPT on first names with this engine (about 2 minutes); samples and loss plot
+	$(PY) -m engine gpt
 
 .PHONY: fuzz
 fuzz: $(STAMP) ## Differential fuzzing: 20,000 random DAGs against PyTorch (FUZZ_EXAMPLES=N)

@@ -72,9 +72,16 @@ def train(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmark against micrograd and PyTorch in one process: table, JSON and plot."""
+    """Benchmark against micrograd, microgpt's design and PyTorch in one process: table, JSON, plot (--full: all)."""
     session.install("-r", BENCH)
-    session.run("python", "benchmarks/bench.py", *session.posargs)
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def gpt(session: nox.Session) -> None:
+    """Train microgpt's GPT on first names with this engine; sample names, plot the loss."""
+    session.install("-r", REQUIREMENTS)
+    session.run("python", "-m", "engine", "gpt", *session.posargs)
 
 
 @nox.session

@@ -1,6 +1,6 @@
 """This engine against an earlier version of itself, in ONE process, on the benchmark's workloads.
 
-    python benchmarks/versus.py [REV] [--samples N]      (make versus REV=...)
+    python -m benchmarks.versus [REV] [--samples N]
 
 REV's engine/engine.py (default: HEAD) is loaded from git beside the working tree's engine. For
 each workload the two engines take turns, sample by sample, so that both see the same machine; a
@@ -18,13 +18,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-import bench
+from . import engines, memory, timing, workloads
+from .run import ROOT, plan, step_fn
 
 
 def load_engine(rev):
     """engine/engine.py as of git revision rev, imported as a module of its own."""
     source = subprocess.run(
-        ["git", "show", f"{rev}:engine/engine.py"], cwd=bench.ROOT, capture_output=True, text=True, check=False
+        ["git", "show", f"{rev}:engine/engine.py"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     if source.returncode:
         raise SystemExit(f"versus: cannot read engine/engine.py at {rev!r}: {source.stderr.strip()}")
@@ -36,35 +37,39 @@ def load_engine(rev):
     return module
 
 
-def paired(engines, build, size, nodes, samples):
+def paired(pair, key, build, size, nodes, samples):
     """{engine name: [(forward s/node, backward s/node), ...]}, one sample of each engine in turn."""
-    out = {e.name: [] for e in engines}
+    out = {e.name: [] for e in pair}
     for _ in range(samples):
-        for e in engines:
+        for e in pair:
             if build is None:
-                f, b, _ = bench.mlp_bench([e], nodes, samples=1)[e.name]
+                s = timing.sampled(step_fn(e, key), nodes, samples=1)
             else:
-                f, b, _ = bench.timed(e, build, size, nodes, samples=1)
-            out[e.name].append((f, b))
+                s = timing.timed(e, build, size, nodes, samples=1)
+            out[e.name].append((s.fwd[0], s.bwd[0]))
     return out
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.versus", description=__doc__.splitlines()[0])
     parser.add_argument("rev", nargs="?", default="HEAD", help="the git revision to compare against (default: HEAD)")
     parser.add_argument("--samples", type=int, default=5, help="paired samples per workload (default: 5)")
     args = parser.parse_args(argv)
     if args.samples < 1:
         parser.error("--samples must be at least 1")
-    old_engine = load_engine(args.rev)
-    old = bench.Engine("old", old_engine.Value, lambda v: v.grad)
-    new = bench.Engine("new", bench.Value, lambda v: v.grad)
-    plan = bench.workloads(quick=True)
-    nodes = {k: bench.mlp_nodes() if build is None else bench.our_nodes(build(new, size)[1]) for k, build, size in plan}
+    old = engines.Engine("old", load_engine(args.rev).Value, lambda v: v.grad)
+    new = engines.Engine("new", engines.OURS.leaf, lambda v: v.grad)
+    rows = plan(full=False)
+    nodes = {}
+    for key, build, size, _ in rows:
+        nodes[key] = workloads.our_nodes(build(new, size)[1]) if build else None
+    nodes = {
+        k: n or (workloads.mlp_nodes() if k.startswith("MLP") else workloads.gpt_nodes()) for k, n in nodes.items()
+    }
     print(f"new (working tree) against old ({args.rev}): ns per node, forward / backward, medians of {args.samples}")
     print(f"{'workload':<20} {'old':>15} {'new':>15}  new/old (min-max)")
-    for key, build, size in plan:
-        res = paired([old, new], build, size, nodes[key], args.samples)
+    for key, build, size, _ in rows:
+        res = paired([old, new], key, build, size, nodes[key], args.samples)
         ratios = [sum(n) / sum(o) for o, n in zip(res["old"], res["new"], strict=True)]
         med = {k: [statistics.median(s[i] for s in v) * 1e9 for i in (0, 1)] for k, v in res.items()}
         print(
@@ -73,7 +78,7 @@ def main(argv=None):
             flush=True,
         )
     for e in (old, new):
-        print(f"peak memory on the wide sum, {e.name}: {bench.peak_bytes_per_node(e, 100_000):.0f} B per node")
+        print(f"peak memory on the wide sum, {e.name}: {memory.peak_bytes_per_node(e, 100_000):.0f} B per node")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The command line: python -m engine {demo,render,report,train,steps} [--out DIR].
+"""The command line: python -m engine {demo,render,report,train,steps,gpt} [--out DIR].
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 
 import argparse
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .check import TorchMissing, compare, load_torch
 from .files import OutputError, ensure_dir, write_atomic
 from .gallery import DEMO, GALLERY, build
 
+GPT_STEPS = 1500  # about two minutes here
 EXIT_FAIL, EXIT_USAGE, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 2, 3, 4, 5
 
 
@@ -155,17 +157,54 @@ def cmd_report(args):
     return 0 if all(c.ok for c in comparisons) else EXIT_FAIL
 
 
+def cmd_gpt(args):
+    """Train microgpt's GPT on first names with this engine; print 20 sampled names, plot the loss."""
+    from . import gpt
+
+    out_dir = ensure_dir(args.out)
+    try:
+        docs = gpt.load_names()
+    except gpt.NamesMissing as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    from tqdm import tqdm
+
+    print(f"gpt: {len(docs):,} first names, {args.steps:,} steps of one name each, seed {args.seed}")
+    with tqdm(total=args.steps, unit="step", disable=None, dynamic_ncols=True) as bar:  # quiet off a terminal
+
+        def progress(step, loss):
+            bar.set_postfix_str(f"loss {loss:.4f}", refresh=False)
+            bar.update()
+
+        model, tok, losses, seconds = gpt.train(args.steps, seed=args.seed, progress=progress)
+    tail = losses[-min(50, len(losses)) :]
+    print(
+        f"trained {args.steps:,} {'step' if args.steps == 1 else 'steps'}: {seconds * 1e3:.1f} ms a step, "
+        f"loss {losses[0]:.4f} at the first step, {sum(tail) / len(tail):.4f} over the last {len(tail)}"
+    )
+    rng = random.Random(args.seed)
+    for i in range(20):
+        print(f"sample {i + 1:2d}: {model.sample(tok, rng, temperature=0.5)}")
+    for path in gpt.plot(losses, out_dir):
+        print(f"wrote {path}")
+    return 0
+
+
 COMMANDS = {
     "demo": (cmd_demo, "visualizations"),
     "render": (cmd_render, "visualizations"),
     "report": (cmd_report, "reports"),
     "train": (cmd_train, "visualizations"),
     "steps": (cmd_steps, "visualizations/steps"),
+    "gpt": (cmd_gpt, "visualizations"),
 }
 
 
 def _positive(text):
-    n = int(text)
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
     return n
@@ -186,6 +225,9 @@ def parser():
         if name == "train":
             s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
             s.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
+        if name == "gpt":
+            s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
+            s.add_argument("--seed", type=int, default=42, help="seed of the weights, the order and the samples")
     return p
 
 

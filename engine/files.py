@@ -45,3 +45,16 @@ def write_atomic(path, content):
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def save_figure(fig, stem):
+    """A matplotlib figure as stem.png and stem.svg, with no dates or random ids inside, so that a
+    rerun gives the same bytes. Returns the paths written."""
+    import io
+
+    paths = []
+    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=100, metadata=meta)
+        paths.append(write_atomic(f"{stem}.{ext}", buf.getvalue()))
+    return paths

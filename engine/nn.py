@@ -93,3 +93,52 @@ def sgd_step(params, lr):
     """One step of plain gradient descent: p <- p - lr * dL/dp."""
     for p in params:
         p.data -= lr * p.grad
+
+
+# --- the pieces of a GPT, written as microgpt writes them: lists of Values, one op at a time ------------
+
+
+def dot(u, v):
+    """u[0]*v[0] + u[1]*v[1] + ...: sum() started from the first product, not from 0, which saves a node."""
+    terms = [a * b for a, b in zip(u, v, strict=True)]
+    return sum(terms[1:], terms[0])
+
+
+def linear(x, w):
+    """w @ x for a matrix w given as a list of rows: one weighted sum per row (no bias)."""
+    return [dot(row, x) for row in w]
+
+
+def softmax(logits):
+    """exp(l) / sum(exp(l)), shifted by the largest logit first so that exp never overflows."""
+    top = max(v.data for v in logits)
+    exps = [(v - top).exp() for v in logits]
+    total = sum(exps[1:], exps[0])
+    return [e / total for e in exps]
+
+
+def rmsnorm(x, eps=1e-5):
+    """x / sqrt(mean(x**2) + eps): the scale of x normalised, with no learned gain."""
+    scale = (dot(x, x) / len(x) + eps) ** -0.5
+    return [xi * scale for xi in x]
+
+
+class Adam:
+    """Adam (Kingma and Ba) with bias correction: each parameter moves by lr * m_hat / (sqrt(v_hat) + eps),
+    m and v being running means of its gradient and of its square. betas as microgpt has them."""
+
+    def __init__(self, params, betas=(0.85, 0.99), eps=1e-8):
+        self.params, self.betas, self.eps = list(params), betas, eps
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+        self.t = 0
+
+    def step(self, lr):
+        self.t += 1
+        b1, b2 = self.betas
+        for i, p in enumerate(self.params):
+            self.m[i] = b1 * self.m[i] + (1 - b1) * p.grad
+            self.v[i] = b2 * self.v[i] + (1 - b2) * p.grad**2
+            m_hat = self.m[i] / (1 - b1**self.t)
+            v_hat = self.v[i] / (1 - b2**self.t)
+            p.data -= lr * m_hat / (v_hat**0.5 + self.eps)

@@ -2,7 +2,7 @@
 
 import math
 
-from .files import write_atomic
+from .files import save_figure
 from .nn import MLP, sgd_step
 
 
@@ -53,18 +53,6 @@ def train(steps=100, seed=0, data_seed=1, n=100, log=print):
     return model, (X, y), history
 
 
-def _save(fig, stem):
-    """PNG and SVG with no dates or random ids inside, so a rerun gives the same bytes."""
-    import io
-
-    paths = []
-    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=100, metadata=meta)
-        paths.append(write_atomic(f"{stem}.{ext}", buf.getvalue()))
-    return paths
-
-
 def plots(model, data, history, out_dir):
     """The decision boundary over the data, and the loss and accuracy curves."""
     import matplotlib
@@ -88,7 +76,7 @@ def plots(model, data, history, out_dir):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     fig.tight_layout()
-    paths = _save(fig, out_dir / "moons_decision_boundary")
+    paths = save_figure(fig, out_dir / "moons_decision_boundary")
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -104,7 +92,7 @@ def plots(model, data, history, out_dir):
     ax.set_title("Training on two moons with SGD")
     fig.legend(loc="center right", bbox_to_anchor=(0.85, 0.5))
     fig.tight_layout()
-    paths += _save(fig, out_dir / "moons_loss")
+    paths += save_figure(fig, out_dir / "moons_loss")
     plt.close(fig)
     return paths
 

@@ -1,4 +1,4 @@
-"""The benchmark's command line and its workloads (correctness only: no timing is asserted)."""
+"""The benchmark's command line, its workloads and its sampling (correctness only: no timing is asserted)."""
 
 import itertools
 import subprocess
@@ -8,20 +8,16 @@ import pytest
 from conftest import ROOT
 
 pytest.importorskip("micrograd")
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import bench
 
+from benchmarks import engines, report, timing, workloads
+from benchmarks.microgpt_value import Value as MicrogptValue
 from engine.nn import MLP
 from engine.train import loss_and_accuracy, make_moons
 
 
 def _run(*args):
     return subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+        [sys.executable, "-m", "benchmarks", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
     )
 
 
@@ -39,21 +35,47 @@ def test_bad_arguments_exit_2_and_a_bad_folder_fails_before_the_run(tmp_path):
 
 def test_the_mlp_workload_is_the_training_demo_computation():
     X, y = make_moons(100, seed=1)
-    ours = bench.Mlp(bench.OURS, bench.mlp_init(seed=0))
+    ours = workloads.Mlp(engines.OURS, workloads.mlp_init(seed=0))
     model = MLP(2, [16, 16, 1], seed=0)
     assert [p.data for p in ours.params] == [p.data for p in model.parameters()]
     assert ours.loss(X, y).data == pytest.approx(loss_and_accuracy(model, X, y)[0].data, rel=1e-12)
 
 
-def test_workloads_give_the_same_gradient_in_both_pure_python_engines():
-    for build, n in ((bench.chain, 50), (bench.wide, 200)):
+def test_workloads_give_the_same_gradient_in_the_pure_python_engines():
+    for build, n in ((workloads.chain, 50), (workloads.wide, 200)):
         results = []
-        for e in (bench.OURS, bench.MICRO):
+        for e in (engines.OURS, engines.MICRO, engines.MICROGPT):
             leaves, out = build(e, n)
             out.backward()
             results.append([e.grad(leaf) for leaf in leaves])
-        assert results[0] == pytest.approx(results[1], rel=1e-12)
-    assert bench.our_nodes(bench.chain(bench.OURS, 10)[1]) == 31  # 3 ops a step, plus the input
+        assert results[1] == pytest.approx(results[0], rel=1e-12) and results[2] == pytest.approx(results[0], rel=1e-12)
+    assert workloads.our_nodes(workloads.chain(engines.OURS, 10)[1]) == 31  # 3 ops a step, plus the input
+
+
+def test_the_gpt_step_trains_the_same_in_ours_and_in_microgpts_design():
+    curves = []
+    for e in (engines.OURS, engines.MICROGPT):
+        g = workloads.Gpt(e)
+        curves.append([g.step()[2] for _ in range(3)])
+    assert curves[0] == pytest.approx(curves[1], rel=1e-12, abs=1e-12)
+    assert curves[0][0] != curves[0][2]
+
+
+def test_microgpts_value_design_gives_the_chain_rule():
+    a, b = MicrogptValue(2.0), MicrogptValue(-3.0)
+    out = ((a * b + 1.0).relu() + (a / b).exp() - b**2 + (a * a).log()) * 0.5
+    out.backward()
+    ours_a, ours_b = engines.OURS.leaf(2.0), engines.OURS.leaf(-3.0)
+    ref = ((ours_a * ours_b + 1.0).relu() + (ours_a / ours_b).exp() - ours_b**2 + (ours_a * ours_a).log()) * 0.5
+    ref.backward()
+    assert (a.grad, b.grad) == pytest.approx((ours_a.grad, ours_b.grad), rel=1e-12)
+
+
+def test_ratios_are_medians_of_paired_samples_with_their_spread():
+    slow = timing.Samples([4.0, 6.0, 9.0], [0.0, 0.0, 1.0], [])
+    fast = timing.Samples([1.0, 2.0, 1.0], [1.0, 0.0, 1.0], [])
+    assert timing.ratios(slow, fast) == (3.0, 2.0, 5.0)  # 4/2, 6/2, 10/2
+    assert report._ratio((3.0, 2.0, 5.0)) == "**3.0x** (2.0-5.0)"
 
 
 class _Graph:
@@ -72,7 +94,9 @@ class _Graph:
 
 def _clocked(monkeypatch):
     log, ticks, built = [], itertools.count(), itertools.count()
-    monkeypatch.setattr(bench.time, "perf_counter", lambda: log.append("clock") or next(ticks))
+    clock = lambda: log.append("clock") or next(ticks)
+    monkeypatch.setattr(timing.time, "perf_counter", clock)
+    monkeypatch.setattr(workloads.time, "perf_counter", clock)
     return log, lambda: _Graph(log, next(built))
 
 
@@ -87,14 +111,14 @@ def test_a_timed_step_frees_the_previous_graph_inside_its_forward(monkeypatch):
         g = graph()
         return [g], g
 
-    fake = bench.Engine("fake", None, lambda g: g.k)
-    assert bench.timed(fake, build, 0, 1, samples=1, sample_nodes=2)[2] == 2  # a warm-up step, then 2
+    fake = engines.Engine("fake", None, lambda g: g.k)
+    assert timing.timed(fake, build, 0, 1, samples=1, sample_nodes=2).results[-1] == 2  # a warm-up step, then 2
     assert log == ["clock", "build 0", "clock", "backward 0", "clock", *_steady(1), *_steady(2), "free 2"]
 
 
-def test_an_mlp_step_frees_the_previous_loss_inside_its_forward(monkeypatch):
+def test_a_training_step_frees_the_previous_loss_inside_its_forward(monkeypatch):
     log, graph = _clocked(monkeypatch)
-    net = bench.Mlp(bench.OURS, [])
+    net = workloads.Mlp(engines.OURS, [])
     net.loss = lambda X, y: graph()
-    assert [net.step(None, None, 0.1)[2] for _ in range(2)] == [0.0, 1.0]
+    assert [net.step(None, None)[2] for _ in range(2)] == [0.0, 1.0]
     assert log == ["clock", "build 0", "clock", "backward 0", "clock", *_steady(1)]
