@@ -7,8 +7,6 @@ infinity the same infinity. torch is imported here only, and only when a check r
 import math
 from dataclasses import asdict, dataclass
 
-from .gallery import build
-
 RTOL = 1e-9
 ATOL = 1e-12
 
@@ -79,11 +77,10 @@ def torch_run(fn, inputs):
     return out.item(), {k: (t.grad.item() if t.grad is not None else 0.0) for k, t in leaves.items()}
 
 
-def compare(expr):
-    """Run expr in both engines: a Comparison with the forward row, then one row per input."""
-    ref_out, ref_grads = torch_run(expr.fn, expr.inputs)
-    out, leaves = build(expr)
-    out.backward()
+def compare(name, title, fn, inputs, out, leaves):
+    """fn(**inputs) run on tensors beside out, its result in this engine after backward(), with
+    leaves {input name: Value}: a Comparison with the forward row, then one row per input."""
+    ref_out, ref_grads = torch_run(fn, inputs)
     rows = [Row.of("forward", out.data, ref_out)]
-    rows += [Row.of(k, leaves[k].grad, ref_grads[k]) for k in expr.inputs]
-    return Comparison(expr.name, expr.title, rows)
+    rows += [Row.of(k, leaves[k].grad, ref_grads[k]) for k in inputs]
+    return Comparison(name, title, rows)

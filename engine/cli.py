@@ -11,34 +11,13 @@ import sys
 from pathlib import Path
 
 from . import draw as drawing
-from .check import TorchMissing, compare, load_torch
+from . import pictures, steps
+from .check import TorchMissing, load_torch
 from .files import OutputError, ensure_dir, write_atomic
 from .gallery import DEMO, GALLERY, build
 
 GPT_STEPS = 1500  # about two minutes here
-EXIT_FAIL, EXIT_USAGE, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 2, 3, 4, 5
-
-
-def before_after(expr):
-    """Digraphs of expr before and after backward(), and the output Value."""
-    out, _ = build(expr)
-    before = drawing.draw(out, drawing.MAX_NODES)
-    out.backward()
-    return before, drawing.draw(out, drawing.MAX_NODES), out
-
-
-def _render_pair(expr, stem_before, stem_after):
-    before, after, _ = before_after(expr)
-    paths = drawing.render(before, stem_before)
-    return paths + drawing.render(after, stem_after)
-
-
-def _write_dots(pairs):
-    """Only the .dot files, for when `dot` is missing."""
-    for expr, stem_before, stem_after in pairs:
-        before, after, _ = before_after(expr)
-        write_atomic(f"{stem_before}.dot", before.source)
-        write_atomic(f"{stem_after}.dot", after.source)
+EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 3, 4, 5  # 2: bad arguments, from argparse
 
 
 def _print_table(comparison):
@@ -54,7 +33,7 @@ def cmd_demo(args):
     print(f"demo: {DEMO.title}")
     status = 0
     try:
-        comparison = compare(DEMO)
+        comparison = DEMO.compare()
         _print_table(comparison)
         status = 0 if comparison.ok else EXIT_FAIL
     except TorchMissing as e:
@@ -65,49 +44,40 @@ def cmd_demo(args):
         for k, leaf in leaves.items():
             print(f"{k:<10}{leaf.grad:>22.15g}")
         print(f"note: {e}")
-    pairs = [(DEMO, out_dir / "graph_before_backprop", out_dir / "graph_after_backprop")]
-    return _pictures(pairs, status)
+    return _write_pictures(pictures.demo_pictures(out_dir)) or status
 
 
-def _pictures(pairs, status):
+def _write_pictures(drawn, what="pictures"):
+    """Write the pictures, print each path; 0, or EXIT_NO_DOT with one line when `dot` is missing."""
     try:
-        for expr, stem_before, stem_after in pairs:
-            for path in _render_pair(expr, stem_before, stem_after):
-                print(f"wrote {path}")
+        for path in pictures.write(drawn):
+            print(f"wrote {path}")
     except drawing.DotNotFound as e:
-        _write_dots(pairs)
-        print(f"error: {e} (the .dot files were written)", file=sys.stderr)
+        print(f"error: {e}", file=sys.stderr)
         return EXIT_NO_DOT
-    return status
-
-
-def gallery_pairs(out_dir):
-    """(expression, before stem, after stem) for the demo and every drawable gallery entry."""
-    pairs = [(DEMO, out_dir / "graph_before_backprop", out_dir / "graph_after_backprop")]
-    for e in GALLERY:
-        if e.picture and e is not DEMO:  # the demo's pictures are the two above
-            pairs.append((e, out_dir / "gallery" / f"{e.name}_before", out_dir / "gallery" / f"{e.name}_after"))
-    return pairs
+    return 0
 
 
 def cmd_render(args):
     """Write before/after .dot and .svg pictures of the demo, every gallery expression and the steps."""
     out_dir = ensure_dir(args.out)
-    status = _pictures(gallery_pairs(out_dir), 0)
-    return status if status else cmd_steps(argparse.Namespace(out=out_dir / "steps"))
+    steps_dir = out_dir / "steps"
+    step_pictures, captions = steps.step_pictures(steps_dir)
+    status = _write_pictures(pictures.gallery_pictures(out_dir) + step_pictures)
+    if status == 0:
+        print(f"wrote {steps.write_page(steps_dir, captions)}")
+    return status
 
 
 def cmd_steps(args):
     """Write one picture per backward step of the demo and a page to walk through them."""
-    from .steps import write_steps
-
-    try:
-        paths = write_steps(ensure_dir(args.out))
-    except drawing.DotNotFound as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_NO_DOT
-    print(f"wrote {len(paths) - 1} step pictures and {paths[-1]}")
-    return 0
+    out_dir = ensure_dir(args.out)
+    step_pictures, captions = steps.step_pictures(out_dir)
+    status = _write_pictures(step_pictures)
+    if status == 0:
+        page = steps.write_page(out_dir, captions)
+        print(f"wrote {len(captions)} steps as .dot and .svg pictures, and {page}")
+    return status
 
 
 def cmd_train(args):
@@ -128,31 +98,34 @@ def cmd_report(args):
 
     out_dir = ensure_dir(args.out)
     torch = load_torch()
-    comparisons = [compare(e) for e in GALLERY]
-    pictures, status = {}, 0
+    comparisons = [e.compare() for e in GALLERY]
+    drawn, status = {}, 0
     for e in GALLERY:
         if not e.picture:
             n = len(drawing.walk(build(e)[0]))
-            pictures[e.name] = f"{n} values: too many to draw (the limit is {drawing.MAX_NODES})"
+            drawn[e.name] = f"{n} values: too many to draw (the limit is {drawing.MAX_NODES})"
             continue
         try:
-            before, after, _ = before_after(e)
-            pictures[e.name] = (drawing.svg(before.source).decode(), drawing.svg(after.source).decode())
+            before, after = pictures.before_after(e)
+            drawn[e.name] = (drawing.svg(before.source).decode(), drawing.svg(after.source).decode())
         except drawing.DotNotFound as err:
-            pictures[e.name] = str(err)
+            drawn[e.name] = str(err)
             status = EXIT_NO_DOT
     version = torch.__version__
     for path, text in (
         (out_dir / "report.md", report.markdown(comparisons, version)),
         (out_dir / "report.json", report.as_json(comparisons, version)),
-        (out_dir / "index.html", report.page(comparisons, pictures, version)),
+        (out_dir / "index.html", report.page(comparisons, drawn, version)),
     ):
         write_atomic(path, text)
         print(f"wrote {path}")
     line = report.summary(comparisons)
     print(f"report: {line}")
     if status == EXIT_NO_DOT:
-        print(f"error: {drawing.INSTALL_HINT} (the report has no pictures)", file=sys.stderr)
+        print(
+            f"error: the report has no pictures: Graphviz 'dot' is not on PATH: {pictures.INSTALL_HINT}",
+            file=sys.stderr,
+        )
         return status
     return 0 if all(c.ok for c in comparisons) else EXIT_FAIL
 
@@ -200,6 +173,12 @@ COMMANDS = {
 }
 
 
+def _folder(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty string")
+    return Path(text)
+
+
 def _positive(text):
     try:
         n = int(text)
@@ -220,7 +199,7 @@ def parser():
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, (fn, default_out) in COMMANDS.items():
         s = sub.add_parser(name, help=fn.__doc__.splitlines()[0], description=fn.__doc__)
-        s.add_argument("--out", type=Path, default=Path(default_out), help=f"output folder (default: {default_out})")
+        s.add_argument("--out", type=_folder, default=Path(default_out), help=f"output folder (default: {default_out})")
         s.set_defaults(func=fn)
         if name == "train":
             s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")

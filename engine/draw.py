@@ -9,10 +9,8 @@ import subprocess
 import graphviz
 
 from .engine import Value
-from .files import OutputError, write_atomic
 
 MAX_NODES = 150  # Values in one picture; past this a graph is too large to read
-INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
 ROLES = {"/": ("num", "den"), "**": ("base", "exp"), "pow": ("base", "exp")}  # edge labels where operand order matters
 COLORS = {"input": "#cfe8ff", "intermediate": "#f4f4f4", "output": "#ffd59e", "constant": "#e6e6e6"}
 
@@ -98,30 +96,29 @@ def svg(dot_source):
     """Render DOT text to SVG bytes with the `dot` program."""
     exe = shutil.which("dot")
     if exe is None:
-        raise DotNotFound(f"Graphviz 'dot' not found on PATH: {INSTALL_HINT}")
+        raise DotNotFound(
+            "Graphviz 'dot' is not on PATH: install Graphviz: apt-get install graphviz (Debian/Ubuntu), "
+            "brew install graphviz (macOS)"
+        )
     run = subprocess.run([exe, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=False)
     if run.returncode:
         raise RuntimeError(f"dot failed: {run.stderr.decode(errors='replace').strip()}")
     return run.stdout
 
 
-def render(dot, stem):
-    """Write stem.dot, then stem.svg. The .dot is written even when `dot` is missing
-    (DotNotFound is raised after it). Returns the paths written."""
-    paths = [write_atomic(f"{stem}.dot", dot.source)]
-    paths.append(write_atomic(f"{stem}.svg", svg(dot.source)))
-    return paths
+def inline_svg(svg_text):
+    """SVG text without its XML prolog and doctype, to put inside an HTML page."""
+    return svg_text[svg_text.find("<svg") :]
 
 
 __all__ = [
     "MAX_NODES",
     "DotNotFound",
     "GraphTooLarge",
-    "OutputError",
     "draw",
     "draw_dot",
     "fmt",
-    "render",
+    "inline_svg",
     "svg",
     "walk",
 ]

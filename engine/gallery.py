@@ -6,6 +6,7 @@ function runs on Values and on float64 tensors."""
 
 from dataclasses import dataclass, field
 
+from . import check
 from .engine import Value
 
 
@@ -74,6 +75,12 @@ class Expression:
     fn: object
     inputs: dict = field(default_factory=dict)
     picture: bool = True  # small enough to draw
+
+    def compare(self):
+        """This expression in this engine beside PyTorch float64: an engine.check.Comparison."""
+        out, leaves = build(self)
+        out.backward()
+        return check.compare(self.name, self.title, self.fn, self.inputs, out, leaves)
 
 
 GALLERY = [

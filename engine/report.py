@@ -6,6 +6,7 @@ import math
 import platform
 
 from .check import ATOL, RTOL
+from .draw import inline_svg
 
 
 def _num(x):
@@ -96,7 +97,7 @@ def page(comparisons, pictures, torch_version):
             before, after = pics
             out.append("<div class=pics>")
             for title, svg in (("before backpropagation", before), ("after backpropagation", after)):
-                body = svg[svg.find("<svg") :]  # drop the XML prolog and doctype
+                body = inline_svg(svg)
                 out.append(f"<div class=pic><h3>{title}</h3>{body}</div>")
             out.append("</div>")
         else:

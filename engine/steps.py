@@ -6,7 +6,7 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 
 import html
 
-from .draw import draw, fmt, svg
+from .draw import draw, fmt, inline_svg
 from .engine import RULES, Value, topological_order
 from .files import write_atomic
 from .gallery import DEMO, build
@@ -78,24 +78,26 @@ show(0);
 """
 
 
-def write_steps(out_dir, expr=DEMO):
-    """steps/step_NN.dot, step_NN.svg for every step, and a self-contained steps/index.html."""
+def step_pictures(out_dir, expr=DEMO):
+    """[(digraph, stem)] for every step of expr's replayed backward(), and the captions."""
     out, _ = build(expr)
-    paths, sections = [], []
+    pictures, captions = [], []
     for k, (text, node, edges) in enumerate(replay(out)):
         caption = f"step {k}: {text}"
         dot = draw(out, highlight=node, bold_edges=edges)
         dot.attr(label=caption, labelloc="t", fontname="Helvetica", fontsize="13")
-        stem = out_dir / f"step_{k:02d}"
-        paths.append(write_atomic(f"{stem}.dot", dot.source))
-        picture = svg(dot.source)
-        paths.append(write_atomic(f"{stem}.svg", picture))
-        body = picture.decode()
+        pictures.append((dot, out_dir / f"step_{k:02d}"))
+        captions.append(caption)
+    return pictures, captions
+
+
+def write_page(out_dir, captions, expr=DEMO):
+    """steps/index.html: every step's picture (read back from its .svg) on one self-contained page."""
+    sections = []
+    for k, caption in enumerate(captions):
+        body = inline_svg((out_dir / f"step_{k:02d}.svg").read_text())
         sections.append(
-            f'<section class="step" id="step{k}"><p class="caption">{html.escape(caption)}</p>'
-            f"{body[body.find('<svg') :]}</section>"
+            f'<section class="step" id="step{k}"><p class="caption">{html.escape(caption)}</p>{body}</section>'
         )
-    paths.append(
-        write_atomic(out_dir / "index.html", _PAGE.format(title=html.escape(expr.title), steps="\n".join(sections)))
-    )
-    return paths
+    page = _PAGE.format(title=html.escape(expr.title), steps="\n".join(sections))
+    return write_atomic(out_dir / "index.html", page)

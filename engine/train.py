@@ -99,6 +99,7 @@ def plots(model, data, history, out_dir):
 
 def summary_line(history):
     loss, acc = history[-1]
-    return f"trained {len(history) - 1} steps: final loss {loss:.6f}, accuracy {acc:.0%}" + (
+    steps = len(history) - 1
+    return f"trained {steps} {'step' if steps == 1 else 'steps'}: final loss {loss:.6f}, accuracy {acc:.0%}" + (
         "" if math.isfinite(loss) else " (diverged)"
     )

@@ -9,7 +9,6 @@ import sys
 import pytest
 from conftest import ROOT, needs_dot, run_cli
 
-from engine.check import compare
 from engine.gallery import GALLERY
 
 torch = pytest.importorskip("torch")
@@ -18,7 +17,7 @@ torch = pytest.importorskip("torch")
 def test_help_lists_the_commands():
     code, out, _ = run_cli("--help")
     assert code == 0
-    for cmd in ("demo", "render", "report"):
+    for cmd in ("demo", "render", "report", "train", "steps", "gpt"):
         assert cmd in out
 
 
@@ -26,6 +25,20 @@ def test_help_lists_the_commands():
 def test_bad_arguments_exit_2_with_usage(args):
     code, _, err = run_cli(*args)
     assert code == 2 and "usage:" in err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["demo", "--out", ""], "argument --out: must name a folder, got an empty string"),
+        (["train", "--steps", "abc"], "argument --steps: must be a positive whole number, got abc"),
+        (["train", "--steps", "0"], "argument --steps: must be a positive whole number, got 0"),
+    ],
+)
+def test_bad_values_get_one_line_that_names_the_argument(args, message, tmp_path):
+    code, out, err = run_cli(*args, cwd=tmp_path)
+    assert code == 2 and out == "" and err.strip().splitlines()[-1].endswith(message)
+    assert list(tmp_path.iterdir()) == []  # nothing written in the current folder
 
 
 @needs_dot
@@ -57,7 +70,7 @@ def test_python_engine_engine_py_runs_the_demo_from_anywhere(tmp_path):
 
 @pytest.mark.parametrize("expr", GALLERY, ids=lambda e: e.name)
 def test_every_gallery_expression_passes_the_torch_check(expr):
-    comparison = compare(expr)
+    comparison = expr.compare()
     assert len(comparison.rows) == len(expr.inputs) + 1
     assert comparison.ok, comparison.rows
 

@@ -23,7 +23,7 @@ pytestmark = [
     pytest.mark.docker,
     pytest.mark.skipif(
         not REQUIRED and not _engine_answers(),
-        reason="no Docker-compatible engine answers (see ../shared/container-engine)",
+        reason="no Docker-compatible engine answers `docker info` (set DOCKER=podman, or REQUIRE_DOCKER=1 to fail)",
     ),
 ]
 

@@ -7,8 +7,8 @@ import sys
 import pytest
 from conftest import ROOT, needs_dot, run_cli
 
-from engine import Value
-from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, render, walk
+from engine import Value, pictures
+from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, walk
 from engine.gallery import DEMO, build
 
 
@@ -67,13 +67,13 @@ def test_dot_source_is_identical_across_processes():
 
 
 @needs_dot
-def test_render_writes_dot_and_identical_svg_twice(tmp_path):
+def test_pictures_are_written_dot_first_then_svg_and_identical_twice(tmp_path):
     out, _ = build(DEMO)
-    a = render(draw(out), tmp_path / "one")
-    b = render(draw(out), tmp_path / "two")
-    assert [p.suffix for p in a] == [".dot", ".svg"]
-    assert a[0].read_bytes() == b[0].read_bytes() and a[1].read_bytes() == b[1].read_bytes()
-    assert a[1].read_bytes().lstrip().startswith(b"<?xml")
+    a = pictures.write([(draw(out), tmp_path / "one"), (draw(out * 2), tmp_path / "two")])
+    b = pictures.write([(draw(out), tmp_path / "three")])
+    assert [p.name for p in a] == ["one.dot", "two.dot", "one.svg", "two.svg"]
+    assert a[0].read_bytes() == b[0].read_bytes() and a[2].read_bytes() == b[1].read_bytes()
+    assert a[2].read_bytes().lstrip().startswith(b"<?xml")
 
 
 def test_missing_dot_still_writes_dot_files_and_exits_3(tmp_path):
@@ -88,8 +88,8 @@ def test_missing_dot_still_writes_dot_files_and_exits_3(tmp_path):
     assert "forward" in out  # the table still printed
 
 
-def test_render_without_dot_raises_after_writing_the_dot(tmp_path, monkeypatch):
+def test_without_dot_every_dot_file_is_written_then_one_error_names_what_is_missing(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
-    with pytest.raises(DotNotFound, match="install Graphviz"):
-        render(draw(Value(1.0) * 2), tmp_path / "x")
-    assert (tmp_path / "x.dot").exists() and not (tmp_path / "x.svg").exists()
+    with pytest.raises(DotNotFound, match=r"Graphviz 'dot' is not on PATH, so 2 .dot files have no .svg: install"):
+        pictures.write([(draw(Value(1.0) * 2), tmp_path / "x"), (draw(Value(2.0).exp()), tmp_path / "y")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.dot", "y.dot"]

@@ -18,16 +18,24 @@ def _no_dot_env(tmp_path):
 
 def test_report_without_dot_writes_the_tables_and_exits_3(tmp_path):
     code, _, err = run_cli("report", "--out", tmp_path / "r", env=_no_dot_env(tmp_path))
-    assert code == 3 and "install Graphviz" in err and "Traceback" not in err
+    assert code == 3 and "Traceback" not in err
+    assert err.startswith("error: the report has no pictures: Graphviz 'dot' is not on PATH: install Graphviz")
     assert (tmp_path / "r" / "report.md").read_text().rstrip().endswith("all pass")
     page = (tmp_path / "r" / "index.html").read_text()
     assert "<svg" not in page and "Graphviz" in page
 
 
-def test_steps_and_render_without_dot_exit_3(tmp_path):
-    for command in ("steps", "render"):
+def test_every_picture_command_without_dot_writes_every_dot_file_and_exits_3(tmp_path):
+    written = {}
+    for command in ("demo", "steps", "render"):
         code, _, err = run_cli(command, "--out", tmp_path / command, env=_no_dot_env(tmp_path))
         assert code == 3 and "apt-get install graphviz" in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+        written[command] = sorted(p.relative_to(tmp_path / command) for p in (tmp_path / command).rglob("*.dot"))
+        assert not list((tmp_path / command).rglob("*.svg"))
+    assert len(written["demo"]) == 2 and len(written["steps"]) == 7
+    render = {str(p) for p in written["render"]}
+    assert {"graph_before_backprop.dot", "steps/step_00.dot", "steps/step_06.dot"} <= render
 
 
 def test_a_graph_above_the_picture_limit_exits_5(tmp_path, monkeypatch, capsys):

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 
 torch = pytest.importorskip("torch")
 
-import dags  # noqa: E402
+from tests.support import dags  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

@@ -64,6 +64,7 @@ def test_training_reaches_full_accuracy():
     assert acc == 1.0 and loss < 0.05
     assert history[0][0] > 5 * loss
     assert summary_line(history).endswith("accuracy 100%")
+    assert summary_line(history[:2]).startswith("trained 1 step: ")
 
 
 def test_training_matches_torch_nn_over_several_steps():

@@ -7,10 +7,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import dags  # noqa: E402
 from conftest import same  # noqa: E402
 
 from engine import Value  # noqa: E402
+from tests.support import dags  # noqa: E402
 
 INF, NAN = math.inf, math.nan
 POINTS = [

@@ -3,11 +3,11 @@
 import os
 
 import pytest
-from browser import Browser, find_chromium
 from conftest import needs_dot, run_cli
 
 from engine.gallery import DEMO, build
 from engine.steps import replay
+from tests.support.browser import find_chromium, open_page
 
 
 def test_replay_fills_the_same_gradients_as_backward_one_edge_at_a_time():
@@ -30,7 +30,7 @@ def test_steps_command_writes_pictures_and_page_the_same_twice(tmp_path):
     for name in ("one", "two"):
         code, out, err = run_cli("steps", "--out", tmp_path / name)
         assert code == 0, err
-        assert "wrote 14 step pictures" in out
+        assert "wrote 7 steps as .dot and .svg pictures" in out
     for p in (tmp_path / "one").iterdir():
         assert p.read_bytes() == (tmp_path / "two" / p.name).read_bytes(), p.name
     page = (tmp_path / "one" / "index.html").read_text()
@@ -46,22 +46,18 @@ REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 def test_step_page_walks_with_the_button_and_the_arrow_keys(tmp_path):
     code, _, err = run_cli("steps", "--out", tmp_path)
     assert code == 0, err
-    b = Browser(width=1200, height=700)
-    try:
-        b.open(tmp_path / "index.html")
-        current = "document.querySelector('.step.current').id"
-        assert b.eval(current) == "step0"
-        first = b.screenshot(tmp_path / "first.png").read_bytes()
-        b.click("#next")
-        assert b.eval(current) == "step1"
-        assert b.eval("document.getElementById('counter').textContent") == "step 1 of 6"
-        b.press("ArrowRight", "ArrowRight", 39)
-        b.press("ArrowRight", "ArrowRight", 39)
-        assert b.eval(current) == "step3"
-        b.press("ArrowLeft", "ArrowLeft", 37)
-        assert b.eval(current) == "step2"
-        assert b.screenshot(tmp_path / "later.png").read_bytes() != first
-        visible = b.eval("[...document.querySelectorAll('.step')].filter(s => s.offsetParent !== null).length")
-        assert visible == 1
-    finally:
-        b.close()
+    with open_page(width=1200, height=700) as page:
+        page.goto((tmp_path / "index.html").as_uri())
+        current = page.locator(".step.current")
+        assert current.get_attribute("id") == "step0"
+        first = page.screenshot()
+        page.click("#next")
+        assert current.get_attribute("id") == "step1"
+        assert page.text_content("#counter") == "step 1 of 6"
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        assert current.get_attribute("id") == "step3"
+        page.keyboard.press("ArrowLeft")
+        assert current.get_attribute("id") == "step2"
+        assert page.screenshot() != first
+        assert page.locator(".step:visible").count() == 1

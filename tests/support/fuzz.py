@@ -1,6 +1,6 @@
-"""Differential fuzzing against PyTorch: python tests/fuzz.py [--examples N] [--seed S].
+"""Differential fuzzing against PyTorch: python -m tests.support.fuzz [--examples N] [--seed S] (make fuzz).
 
-Hypothesis draws N random expression DAGs (tests/dags.py) from a fixed seed, runs each in
+Hypothesis draws N random expression DAGs (tests/support/dags.py) from a fixed seed, runs each in
 this engine and in PyTorch float64, and compares the output and every input's gradient.
 Prints how many DAGs were checked and the worst relative error; exits 1 on any mismatch,
 printing the smallest failing DAG that Hypothesis finds (make it a regression test)."""
@@ -9,18 +9,18 @@ import argparse
 import math
 import sys
 import time
-from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 
-import dags  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import seed as hypothesis_seed  # noqa: E402
+from tests.support import dags
+
+EXAMPLES = 20_000  # what `make fuzz` and `nox -s fuzz` check; every test run checks 300
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python tests/fuzz.py", description=__doc__.split("\n\n")[0])
-    p.add_argument("--examples", type=int, default=20_000, help="DAGs to check (default: 20000)")
+    p = argparse.ArgumentParser(prog="python -m tests.support.fuzz", description=__doc__.split("\n\n")[0])
+    p.add_argument("--examples", type=int, default=EXAMPLES, help=f"DAGs to check (default: {EXAMPLES})")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default: 0)")
     args = p.parse_args(argv)
     stats = {"dags": 0, "numbers": 0, "worst": 0.0, "worst_case": None, "used": 0.0, "overflow": 0}

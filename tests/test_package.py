@@ -1,0 +1,78 @@
+"""The project installs as a package: `pip install .` into a fresh virtual environment gives
+`import engine` and the `mini-autograd-engine` command, usable from any folder."""
+
+import subprocess
+import sysconfig
+import venv
+
+import pytest
+from conftest import ROOT, needs_dot
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A fresh venv with this project installed by `pip install .` (its dependencies come from the
+    test's own environment through a .pth file, so nothing else is downloaded)."""
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with open(f"{site}/zz_test_deps.pth", "w") as pth:  # after the venv's own packages, so engine is the installed one
+        pth.write(sysconfig.get_paths()["purelib"] + "\n")
+    pip = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    return env_dir
+
+
+def test_the_distribution_holds_only_the_engine_package(installed):
+    files = subprocess.run(
+        [installed / "bin" / "python", "-m", "pip", "show", "-f", "mini-autograd-engine"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = [line.strip() for line in files.split("Files:", 1)[1].splitlines() if line.strip()]
+    packages = {p.split("/")[0] for p in listed if not p.startswith("..") and "dist-info" not in p}
+    assert packages == {"engine"}
+    assert any(p.endswith("bin/mini-autograd-engine") for p in listed)
+
+
+def test_a_script_outside_the_repository_imports_the_installed_engine(installed, tmp_path):
+    script = tmp_path / "mine.py"
+    script.write_text(
+        "import engine\nfrom engine import Value\n"
+        "x = Value(3.0)\ny = x * x + 1\ny.backward()\nprint(engine.__file__, y.data, x.grad)\n"
+    )
+    run = subprocess.run(
+        [installed / "bin" / "python", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    where, data, grad = run.stdout.split()
+    assert where.startswith(str(installed)) and (data, grad) == ("10.0", "6.0")
+
+
+@needs_dot
+def test_the_console_script_runs_the_demo_from_another_folder(installed, tmp_path):
+    run = subprocess.run(
+        [installed / "bin" / "mini-autograd-engine", "demo", "--out", "pictures"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "pictures" / "graph_after_backprop.svg").read_bytes() == (
+        ROOT / "visualizations" / "graph_after_backprop.svg"
+    ).read_bytes()
