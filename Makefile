@@ -21,9 +21,10 @@ FUZZ_ARGS ?=
 
 STAMP := $(VENV)/.installed
 
-$(STAMP): requirements.txt requirements-test.txt requirements-dev.txt requirements-lint.txt benchmarks/requirements.txt
+# The venv: CPU torch, then requirements-dev.lock with every hash checked, then this project, editable.
+$(STAMP): requirements-dev.lock tools/install.sh pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	bash tools/install.sh $(PY) requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -32,7 +33,11 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: venv
-venv: $(STAMP) ## Create .venv from the pinned requirements (the other targets do it when needed)
+venv: $(STAMP) ## Create .venv from the locks (the other targets do it when needed)
+
+.PHONY: lock
+lock: $(STAMP) ## Regenerate the locks (requirements*.lock: every package, pinned with hashes) from requirements*.txt
+	UV=$(VENV)/bin/uv bash tools/lock.sh
 
 .PHONY: demo
 demo: $(STAMP) ## Run the demo: gradients beside PyTorch's, before/after pictures in visualizations/
@@ -79,28 +84,38 @@ mutation: $(STAMP) ## Mutation testing of engine/engine.py with mutmut: the scor
 	$(VENV)/bin/nox -s mutation
 
 .PHONY: docker-build
-docker-build: ## Build the image (WHEELS=DIR takes torch from a local folder of wheels)
+docker-build: ## Build the runtime image (WHEELS=DIR takes torch from a local folder of wheels)
+	$(call docker_build,runtime,$(IMAGE))
+
+.PHONY: docker-build-test
+docker-build-test: ## Build the test image, $(IMAGE):test (the test tools and the repository too)
+	$(call docker_build,test,$(IMAGE):test)
+
+define docker_build
 	rm -f docker/wheels/*.whl
 	$(if $(WHEELS),ln -f $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/ 2>/dev/null || cp $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/,)
-	$(DOCKER) build -f docker/Dockerfile -t $(IMAGE) $(if $(WHEELS),--build-arg TORCH_FROM=wheels,) .
+	$(DOCKER) build -f docker/Dockerfile --target $(1) -t $(2) $(if $(WHEELS),--build-arg TORCH_FROM=wheels,) .
+endef
 
 # The container never runs as root. Run as the host user, so the files are theirs; a root host
-# lends the folder to the image's user for the run and takes the files back after.
+# lends the whole folder to the image's user for the run and takes it all back after, whatever
+# the run returned. A failure inside the container fails this target with the container's code.
 .PHONY: docker-run
 docker-run: docker-build ## Run the image: the demo pictures and the report land in ./out (OUT=DIR)
 	mkdir -p $(OUT)
 	if [ "$$(id -u)" -ne 0 ]; then \
 		$(DOCKER) run --rm --network none --user "$$(id -u):$$(id -g)" -v "$(OUT):/app/out" $(IMAGE); \
 	else \
-		chown 10001:10001 "$(OUT)"; \
-		$(DOCKER) run --rm --network none -v "$(OUT):/app/out" $(IMAGE) || { chown -R 0:0 "$(OUT)"; exit 1; }; \
+		chown -R 10001:10001 "$(OUT)"; \
+		status=0; $(DOCKER) run --rm --network none -v "$(OUT):/app/out" $(IMAGE) || status=$$?; \
 		chown -R 0:0 "$(OUT)"; \
+		exit $$status; \
 	fi
 	@echo "pictures and report in $(OUT)"
 
 .PHONY: docker-test
-docker-test: docker-build ## Run the test suite inside the image (no network)
-	$(DOCKER) run --rm --network none $(IMAGE) python -m pytest -q -p no:cacheprovider -m "not docker and not browser"
+docker-test: docker-build-test ## Run the test suite inside the test image, without network
+	$(DOCKER) run --rm --network none $(IMAGE):test
 
 .PHONY: clean
 clean: ## Remove the venv, caches, reports and ./out (not the committed pictures)

@@ -1,7 +1,8 @@
 """nox sessions for mini-autograd-engine: `nox -l` lists them, `nox -s NAME` runs one.
 
-Each session installs from the pinned requirement files beside this one, never from bare
-names. Arguments after `--` go to the tool the session runs (pytest for tests)."""
+Each session installs from the locks beside this one (every package pinned with its hash), never
+from bare names. Arguments after `--` go to the tool the session runs (pytest for tests).
+`nox --no-venv -s tests` runs in the current environment and installs nothing (the test image)."""
 
 from __future__ import annotations
 
@@ -15,30 +16,32 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
-REQUIREMENTS = "requirements.txt"
-TEST = "requirements-test.txt"
-LINT = "requirements-lint.txt"
-BENCH = "benchmarks/requirements.txt"
+RUNTIME = "requirements.lock"  # the locks: every package pinned with its hash (make lock writes them)
+DEV = "requirements-dev.lock"
+LINT = "requirements-lint.lock"
 
 
-def install_project(session: nox.Session, *requirements: str) -> None:
-    """The pinned requirement files, then this project itself, editable and without resolving anything more."""
-    for req in requirements:
-        session.install("-r", req)
-    session.install("--no-deps", "-e", ".")
+def install(session: nox.Session, lock: str, project: bool = True) -> None:
+    """The CPU build of torch and the lock, hashes checked (tools/install.sh), then this project,
+    editable. With --no-venv (as in the test image, where everything is installed) nothing is."""
+    if session.venv_backend == "none":
+        return
+    session.run("bash", "tools/install.sh", "python", lock, external=True)
+    if project:
+        session.install("--no-deps", "-e", ".")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run pytest with branch coverage of engine/ (the threshold is in pyproject.toml), term and XML reports."""
-    install_project(session, TEST, BENCH)
+    install(session, DEV)
     session.run("pytest", "--cov", "--cov-report=term", "--cov-report=xml", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, hadolint on docker/Dockerfile, actionlint on the workflows."""
-    session.install("-r", LINT)
+    install(session, LINT, project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("hadolint", "docker/Dockerfile")
@@ -52,50 +55,49 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def render(session: nox.Session) -> None:
     """Regenerate every before/after picture (.dot, .svg) into visualizations/."""
-    install_project(session, REQUIREMENTS)
+    install(session, RUNTIME)
     session.run("python", "-m", "engine", "render", "--out", "visualizations", *session.posargs)
 
 
 @nox.session
 def report(session: nox.Session) -> None:
     """Write the gradient comparison report (Markdown, JSON, HTML) into reports/."""
-    install_project(session, REQUIREMENTS)
+    install(session, RUNTIME)
     session.run("python", "-m", "engine", "report", "--out", "reports", *session.posargs)
 
 
 @nox.session
 def train(session: nox.Session) -> None:
     """Train an MLP on two moons; write the decision boundary and loss plots."""
-    install_project(session, REQUIREMENTS)
+    install(session, RUNTIME)
     session.run("python", "-m", "engine", "train", *session.posargs)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmark against micrograd, microgpt's design and PyTorch in one process: table, JSON, plot (--full: all)."""
-    install_project(session, BENCH)
+    install(session, DEV)
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
 @nox.session
 def gpt(session: nox.Session) -> None:
     """Train microgpt's GPT on first names with this engine; sample names, plot the loss."""
-    install_project(session, REQUIREMENTS)
+    install(session, RUNTIME)
     session.run("python", "-m", "engine", "gpt", *session.posargs)
 
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
     """Differential fuzzing: 20,000 random DAGs against PyTorch from a fixed seed (--examples N for more)."""
-    install_project(session, TEST)
+    install(session, DEV)
     session.run("python", "-m", "tests.support.fuzz", *session.posargs)
 
 
 @nox.session
 def mutation(session: nox.Session) -> None:
     """Mutation testing of engine/engine.py with mutmut 2 (it mutates the file in place while it runs)."""
-    install_project(session, TEST, BENCH)  # BENCH: micrograd, for the compatibility tests
-    session.install("mutmut==2.5.1")
+    install(session, DEV)
     session.run("rm", "-f", ".mutmut-cache", external=True)
     session.run(
         "mutmut",
@@ -119,7 +121,7 @@ def mutation(session: nox.Session) -> None:
 def audit(session: nox.Session) -> None:
     """pip-audit of every pinned requirement; skipped with the reason where its database is unreachable."""
     session.install("pip-audit==2.10.1")
-    pins = [arg for f in (REQUIREMENTS, TEST, LINT, BENCH) for arg in ("-r", f)]
+    pins = [arg for f in (DEV, LINT) for arg in ("-r", f)]
     out = session.run(
         "pip-audit",
         *pins,

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 DOCKER = os.environ.get("DOCKER", "docker")
-IMAGE = "mini-autograd-engine:test"
+IMAGE = "mini-autograd-engine-pytest"
 REQUIRED = os.environ.get("REQUIRE_DOCKER") == "1"
 
 
@@ -43,9 +43,8 @@ def image():
     return IMAGE
 
 
-def test_docker_run_writes_pictures_and_report_owned_by_the_host_user(image, tmp_path):
-    out = tmp_path / "out"
-    run = subprocess.run(
+def _docker_run(image, out):
+    return subprocess.run(
         ["make", "docker-run", f"IMAGE={image}", f"OUT={out}", f"WHEELS={os.environ.get('PIP_FIND_LINKS', '')}"],
         cwd=ROOT,
         capture_output=True,
@@ -53,16 +52,58 @@ def test_docker_run_writes_pictures_and_report_owned_by_the_host_user(image, tmp
         check=False,
         timeout=600,
     )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_docker_run_twice_into_one_folder_writes_fresh_files_owned_by_the_host_user(image, tmp_path):
+    out = tmp_path / "out"
     expected = [out / f"graph_{w}_backprop.{ext}" for w in ("before", "after") for ext in ("dot", "svg")]
     expected += [out / "report" / name for name in ("report.md", "report.json", "index.html")]
-    for path in expected:
-        assert path.stat().st_size > 0, path
-        assert path.stat().st_uid == os.getuid(), f"{path} is not owned by the host user"
-    assert (out / "report" / "report.md").read_text().rstrip().endswith("all pass")
+    stamps = []
+    for _ in range(2):  # as root (as CI runs), the second run once failed to write out/report
+        run = _docker_run(image, out)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        for path in expected:
+            assert path.stat().st_size > 0, path
+            assert path.stat().st_uid == os.getuid(), f"{path} is not owned by the host user"
+        assert (out / "report" / "report.md").read_text().rstrip().endswith("all pass")
+        stamps.append((out / "report" / "report.md").stat().st_mtime_ns)
+    assert stamps[1] > stamps[0]  # written again, not left over
     assert (out / "graph_after_backprop.svg").read_bytes() == (
         ROOT / "visualizations" / "graph_after_backprop.svg"
     ).read_bytes()
+
+
+def test_a_failure_inside_the_container_fails_the_make_target(image, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report").write_text("a file where the report's folder goes")
+    run = _docker_run(image, out)
+    assert run.returncode != 0 and "cannot write to out/report: a file is in the way" in run.stderr
+    assert "pictures and report in" not in run.stdout
+    assert all(p.stat().st_uid == os.getuid() for p in out.rglob("*"))
+
+
+def test_the_test_image_runs_a_nox_session_offline(tmp_path):
+    wheels = os.environ.get("PIP_FIND_LINKS", "")
+    build = subprocess.run(
+        ["make", "docker-build-test", f"IMAGE={IMAGE}", f"WHEELS={wheels}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    pytest_args = ["--no-cov", "-q", "-p", "no:cacheprovider", "tests/test_engine.py", "tests/test_backward.py"]
+    run = subprocess.run(
+        [DOCKER, "run", "--rm", "--network", "none", f"{IMAGE}:test", "nox", "--no-venv", "-s", "tests", "--", *pytest_args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout and "Session tests was successful" in run.stderr + run.stdout
 
 
 def test_image_runs_as_non_root_with_cpu_torch_and_no_network(image):
