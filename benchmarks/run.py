@@ -48,7 +48,7 @@ def measure(engine_list, rows, nodes, sampling):
     """{workload: {engine name: timing.Samples}} for the engines of engine_list that each row names."""
     res = {}
     for key, build, size, peers in rows:
-        res[key] = {}
+        res[key], t0 = {}, time.perf_counter()
         for e in engine_list:
             if e is not OURS and e is not TORCH and e not in peers:
                 continue
@@ -56,7 +56,7 @@ def measure(engine_list, rows, nodes, sampling):
                 res[key][e.name] = timing.sampled(step_fn(e, key), nodes[key], **sampling)
             else:
                 res[key][e.name] = timing.timed(e, build, size, nodes[key], **sampling)
-        print(f"  {key}: {', '.join(res[key])}", file=sys.stderr, flush=True)
+        print(f"  {key}: {', '.join(res[key])} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
     return res
 
 
@@ -88,11 +88,13 @@ def run(full=False):
     sys.setrecursionlimit(20_000_000)  # for micrograd's and microgpt's recursive topological sorts only
     pure = measure([OURS, MICRO, MICROGPT], rows, nodes, sampling)
     off = timing.gc_off(lambda: measure([OURS], rows, nodes, sampling))
-    mem = {"ours": memory.peak_bytes_per_node(OURS, 100_000), "micrograd": memory.peak_bytes_per_node(MICRO, 100_000)}
+    wide_n = 100_000 if full else 20_000  # tracemalloc makes micrograd's collector crawl: 89 s at 100,000 here
+    mem = {"n": wide_n, "ours": memory.peak_bytes_per_node(OURS, wide_n)}
+    mem["micrograd"] = memory.peak_bytes_per_node(MICRO, wide_n)
     floors = {key: timing.floor_seconds(n) / n for key, n in nodes.items()}
     engines.import_torch()
     with_torch = measure([TORCH, OURS], rows, nodes, sampling)
-    mem["torch_rss"] = memory.torch_rss_per_node(100_000)
+    mem["torch_rss"] = memory.torch_rss_per_node(wide_n)
     out_rows, scaling = [], {"ours": [], "micrograd": [], "torch": [], "floor": []}
     for key, *_ in rows:
         samples = {**pure[key], "torch": with_torch[key]["torch"]}

@@ -61,6 +61,7 @@ class Trainer:
 
     def __init__(self, e, params):
         self.e, self.params, self.graph = e, params, None
+        self.zero = engines.torch.zeros((), dtype=engines.torch.float64) if e is engines.TORCH else 0.0
 
     def step(self, *batch):
         t0 = time.perf_counter()
@@ -71,6 +72,9 @@ class Trainer:
             for p in self.params:
                 p.grad = None
             loss.backward()
+            for p in self.params:  # a parameter the loss did not reach has no gradient: 0, as in the others
+                if p.grad is None:
+                    p.grad = self.zero
             with engines.torch.no_grad():
                 self.update()
             value = loss.item()

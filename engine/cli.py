@@ -16,7 +16,7 @@ from .check import TorchMissing, load_torch
 from .files import OutputError, ensure_dir, write_atomic
 from .gallery import DEMO, GALLERY, build
 
-GPT_STEPS = 1500  # about two minutes here
+GPT_STEPS = 2000  # about two minutes here
 EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 3, 4, 5  # 2: bad arguments, from argparse
 
 

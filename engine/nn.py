@@ -99,9 +99,9 @@ def sgd_step(params, lr):
 
 
 def dot(u, v):
-    """u[0]*v[0] + u[1]*v[1] + ...: sum() started from the first product, not from 0, which saves a node."""
-    terms = [a * b for a, b in zip(u, v, strict=True)]
-    return sum(terms[1:], terms[0])
+    """u[0]*v[0] + u[1]*v[1] + ...: the products summed from the first one, not from 0, which saves a node."""
+    products = (a * b for a, b in zip(u, v, strict=True))
+    return sum(products, next(products))
 
 
 def linear(x, w):
