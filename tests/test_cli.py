@@ -104,23 +104,14 @@ def test_without_torch_the_demo_still_runs_and_report_says_so(tmp_path):
         "import sys, runpy; sys.modules['torch'] = None; sys.argv[0] = 'engine'; "
         "runpy.run_module('engine', run_name='__main__')",
     ]
-    env = {**os.environ, "PATH": str(tmp_path / "no-dot")}  # also without dot: no pictures needed here
-    demo = subprocess.run(
-        [sys.executable, *block, "demo", "--out", str(tmp_path / "d")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def run(command, env=None):
+        args = [sys.executable, *block, command, "--out", str(tmp_path / command)]
+        return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+    demo = run("demo", env={**os.environ, "PATH": str(tmp_path / "no-dot")})  # without dot too: no pictures needed
     assert "PyTorch is not installed" in demo.stdout and "forward" in demo.stdout and "-8" in demo.stdout
-    report = subprocess.run(
-        [sys.executable, *block, "report", "--out", str(tmp_path / "r")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    report = run("report")
     assert report.returncode == 4 and "PyTorch is not installed" in report.stderr
     assert "Traceback" not in report.stderr
 

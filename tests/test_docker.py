@@ -28,30 +28,22 @@ pytestmark = [
 ]
 
 
+def _make(target, **variables):
+    """make TARGET IMAGE=... WHEELS=$PIP_FIND_LINKS VAR=...: the completed process."""
+    variables = {"IMAGE": IMAGE, "WHEELS": os.environ.get("PIP_FIND_LINKS", ""), **variables}
+    args = ["make", target, *(f"{k}={v}" for k, v in variables.items())]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, timeout=1800)
+
+
 @pytest.fixture(scope="module")
 def image():
-    wheels = os.environ.get("PIP_FIND_LINKS", "")
-    build = subprocess.run(
-        ["make", "docker-build", f"IMAGE={IMAGE}", f"WHEELS={wheels}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1800,
-    )
+    build = _make("docker-build")
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return IMAGE
 
 
 def _docker_run(image, out):
-    return subprocess.run(
-        ["make", "docker-run", f"IMAGE={image}", f"OUT={out}", f"WHEELS={os.environ.get('PIP_FIND_LINKS', '')}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    return _make("docker-run", IMAGE=image, OUT=out)
 
 
 def test_docker_run_twice_into_one_folder_writes_fresh_files_owned_by_the_host_user(image, tmp_path):
@@ -83,16 +75,8 @@ def test_a_failure_inside_the_container_fails_the_make_target(image, tmp_path):
     assert all(p.stat().st_uid == os.getuid() for p in out.rglob("*"))
 
 
-def test_the_test_image_runs_a_nox_session_offline(tmp_path):
-    wheels = os.environ.get("PIP_FIND_LINKS", "")
-    build = subprocess.run(
-        ["make", "docker-build-test", f"IMAGE={IMAGE}", f"WHEELS={wheels}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1800,
-    )
+def test_the_test_image_runs_a_nox_session_offline():
+    build = _make("docker-build-test")
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     nox = ["nox", "--no-venv", "-s", "tests", "--", "--no-cov", "-q", "-p", "no:cacheprovider"]
     run = subprocess.run(

@@ -140,18 +140,19 @@ def test_the_lectures_manual_backward_node_by_node():
 
 def test_the_lectures_own_topological_sort_then_backward_of_each_node():
     leaves, _, o = lecture_neuron()
+    o.grad = 1.0
     topo, visited = [], set()
 
-    def build_topo(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v._prev:
-                build_topo(child)
-            topo.append(v)
+    def build_topo(v):  # the lecture's recursive sort, on _prev
+        if v in visited:
+            return
+        visited.add(v)
+        for child in v._prev:
+            build_topo(child)
+        topo.append(v)
 
     build_topo(o)
-    o.grad = 1.0
-    for node in reversed(topo):
+    for node in topo[::-1]:
         node._backward()
     assert [v.grad for v in leaves] == pytest.approx([-1.5, 0.5, 1.0, 0.0])
 
