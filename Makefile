@@ -71,6 +71,16 @@ bench: $(STAMP) ## Benchmark against micrograd, microgpt's design and PyTorch: a
 versus: $(STAMP) ## This engine against its version at git revision REV (default HEAD), in one process
 	$(PY) -m benchmarks.versus $(REV)
 
+DIR ?= exercises
+
+.PHONY: exercises
+exercises: $(STAMP) ## Write a learner's workspace into DIR (default: exercises/): the core with the pieces to write as stubs
+	$(PY) -m engine exercises --out $(DIR)
+
+.PHONY: grade
+grade: $(STAMP) ## Grade the workspace in DIR (default: exercises/): a scorecard, one line per exercise
+	$(PY) -m engine grade $(DIR)
+
 .PHONY: gpt
 gpt: $(STAMP) ## Train a GPT on first names with this engine (about 2 minutes); samples and loss plot
 	$(PY) -m engine gpt
@@ -88,7 +98,7 @@ docker-build: ## Build the runtime image (WHEELS=DIR takes torch from a local fo
 	$(call docker_build,runtime,$(IMAGE))
 
 .PHONY: docker-build-test
-docker-build-test: ## Build the test image, $(IMAGE):test (the test tools and the repository too)
+docker-build-test: ## Build the test image, IMAGE:test (the test tools and the repository too)
 	$(call docker_build,test,$(IMAGE):test)
 
 define docker_build

@@ -1,4 +1,4 @@
-"""The command line: python -m engine {demo,render,report,train,steps,gpt} [--out DIR].
+"""The command line: python -m engine {demo,render,report,train,steps,gpt,exercises,grade} [--out DIR].
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
@@ -163,6 +163,36 @@ def cmd_gpt(args):
     return 0
 
 
+def cmd_exercises(args):
+    """Write a learner's workspace: the core with the pieces to write as stubs (--bugs: engines with a planted bug)."""
+    from . import exercises
+
+    paths = exercises.write_bugs(args.out) if args.bugs else exercises.write_workspace(args.out)
+    for path in paths:
+        print(f"wrote {path}")
+    print(f"next: python -m engine grade {args.out / paths[0].parent.name if args.bugs else args.out}")
+    return 0
+
+
+def cmd_grade(args):
+    """Grade a learner's engine.py, exercise by exercise: a scorecard (--json: for an autograder)."""
+    from . import grade
+
+    if not args.out.is_dir():
+        print(
+            f"error: {args.out} is not a folder (make one with: python -m engine exercises --out {args.out})",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        results = grade.grade(args.out)
+    except grade.LoadError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    print(grade.as_json(args.out, results) if args.json else grade.scorecard(args.out, results))
+    return 0 if all(r.status == "pass" for r in results) else EXIT_FAIL
+
+
 COMMANDS = {
     "demo": (cmd_demo, "visualizations"),
     "render": (cmd_render, "visualizations"),
@@ -170,6 +200,8 @@ COMMANDS = {
     "train": (cmd_train, "visualizations"),
     "steps": (cmd_steps, "visualizations/steps"),
     "gpt": (cmd_gpt, "visualizations"),
+    "exercises": (cmd_exercises, "exercises"),
+    "grade": (cmd_grade, "exercises"),
 }
 
 
@@ -204,6 +236,11 @@ def parser():
         if name == "train":
             s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
             s.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
+        if name == "exercises":
+            s.add_argument("--bugs", action="store_true", help="engines with one classic bug each, to find and fix")
+        if name == "grade":
+            s.add_argument("folder", nargs="?", type=_folder, help="the workspace to grade (default: exercises)")
+            s.add_argument("--json", action="store_true", help="per-exercise points as JSON, for an autograder")
         if name == "gpt":
             s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
             s.add_argument("--seed", type=int, default=42, help="seed of the weights, the order and the samples")
@@ -213,6 +250,8 @@ def parser():
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
+    if getattr(args, "folder", None) is not None:  # grade DIR: the folder is the positional argument
+        args.out = args.folder
     if args.command is None:
         args = p.parse_args(["demo", *(argv if argv is not None else sys.argv[1:])])
     try:
