@@ -72,6 +72,13 @@ versus: $(STAMP) ## This engine against its version at git revision REV (default
 	$(PY) -m benchmarks.versus $(REV)
 
 DIR ?= exercises
+PORT ?= 8000
+
+.PHONY: playground
+playground: $(STAMP) ## Build the browser playground from pinned npm packages and serve it on http://127.0.0.1:8000
+	npm ci --prefix playground --no-audit --no-fund
+	$(PY) playground/build.py
+	$(PY) playground/serve.py --port $(PORT)
 
 .PHONY: exercises
 exercises: $(STAMP) ## Write a learner's workspace into DIR (default: exercises/): the core with the pieces to write as stubs

@@ -35,6 +35,9 @@ def install(session: nox.Session, lock: str, project: bool = True) -> None:
 def tests(session: nox.Session) -> None:
     """Run pytest with branch coverage of engine/ (the threshold is in pyproject.toml), term and XML reports."""
     install(session, DEV)
+    if shutil.which("npm") and session.venv_backend != "none":  # the playground's runtime, for its browser tests
+        session.run("npm", "ci", "--prefix", "playground", "--no-audit", "--no-fund", "--silent", external=True)
+        session.run("python", "playground/build.py")
     session.run("pytest", "--cov", "--cov-report=term", "--cov-report=xml", *session.posargs)
 
 

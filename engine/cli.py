@@ -1,4 +1,4 @@
-"""The command line: python -m engine {demo,render,report,train,steps,gpt,exercises,grade} [--out DIR].
+"""The command line: python -m engine {demo,render,report,train,steps,gpt,draw,exercises,grade} [--out DIR].
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
@@ -163,6 +163,38 @@ def cmd_gpt(args):
     return 0
 
 
+def cmd_draw(args):
+    """Draw an expression such as "a = 2; b = -3; L = (a*b).tanh()" before and after backprop; print its gradients."""
+    from . import expr
+
+    try:
+        inputs, out = expr.build(args.expression)
+    except expr.ExprError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    before = drawing.draw(out, drawing.MAX_NODES)
+    out.backward()
+    after = drawing.draw(out, drawing.MAX_NODES)
+    try:
+        torch = load_torch()
+        t_inputs, t_out = expr.build(
+            args.expression, lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        )
+        t_out.backward()
+        theirs = {k: (t.grad.item() if t.grad is not None else 0.0) for k, t in t_inputs.items()}
+    except TorchMissing:
+        theirs = None
+    print(f"draw: {args.expression}")
+    print(f"{'value':<10}{'ours':>22}{'torch' if theirs else '':>22}{'finite diff':>22}")
+    torch_out = f"{t_out.item():>22.15g}" if theirs else f"{'':>22}"
+    print(f"{out.label or 'output':<10}{out.data:>22.15g}{torch_out}")
+    for k, v in inputs.items():
+        torch_cell = f"{theirs[k]:>22.15g}" if theirs else f"{'':>22}"
+        print(f"{k:<10}{v.grad:>22.15g}{torch_cell}{expr.finite_difference(args.expression, k):>22.6g}")
+    out_dir = ensure_dir(args.out)
+    return _write_pictures([(before, out_dir / "expression_before"), (after, out_dir / "expression_after")])
+
+
 def cmd_exercises(args):
     """Write a learner's workspace: the core with the pieces to write as stubs (--bugs: engines with a planted bug)."""
     from . import exercises
@@ -200,6 +232,7 @@ COMMANDS = {
     "train": (cmd_train, "visualizations"),
     "steps": (cmd_steps, "visualizations/steps"),
     "gpt": (cmd_gpt, "visualizations"),
+    "draw": (cmd_draw, "visualizations/expression"),
     "exercises": (cmd_exercises, "exercises"),
     "grade": (cmd_grade, "exercises"),
 }
@@ -236,6 +269,8 @@ def parser():
         if name == "train":
             s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
             s.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
+        if name == "draw":
+            s.add_argument("expression", help='assignments, such as "a = 2; b = -3; c = 10; L = (a*b + c).tanh() * b"')
         if name == "exercises":
             s.add_argument("--bugs", action="store_true", help="engines with one classic bug each, to find and fix")
         if name == "grade":

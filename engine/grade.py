@@ -71,6 +71,8 @@ def load(folder):
     for name in ("backward", "_backward"):
         if not hasattr(module.Value, name):
             raise LoadError(f"{path}: Value has no {name}()")
+    if not isinstance(module.RULES, dict):
+        raise LoadError(f"{path}: RULES is a {type(module.RULES).__name__}; it must be a dict of rules by op")
     missing = sorted(set(ref.RULES) - set(module.RULES))
     if missing:
         raise LoadError(f"{path}: RULES has no row for {', '.join(missing)}")
@@ -189,7 +191,7 @@ def build(spec, V):
     inputs, steps = spec
     nodes = [V(x) for x in inputs]
     leaves = list(nodes)
-    for op, i, j in steps:
+    for k, (op, i, j) in enumerate(steps):  # k varies the form: x - y, 2 - x, -x, 1.5 / x, 2 ** x as well
         a = nodes[i]
         if op in UNARY:
             base = a * 0.5 + 0.25 if op != "log" else a * a + 0.5  # log of a positive number
@@ -197,18 +199,20 @@ def build(spec, V):
         elif op == "**":
             nodes.append((a * a + 0.5) ** j)
         elif op == "pow":
-            nodes.append((a * a + 0.5) ** (nodes[j] * 0.5))
+            nodes.append((a * a + 0.5) ** (nodes[j] * 0.5) if k % 2 == 0 else 1.5 ** (nodes[j] * 0.5))
         elif op == "/":
-            nodes.append(a / (nodes[j] * nodes[j] + 0.5))
+            nodes.append(a / (nodes[j] * nodes[j] + 0.5) if k % 2 else 1.5 / (a * a + 0.5))
+        elif op == "+":
+            nodes.append(a + nodes[j] if k % 3 == 0 else a - nodes[j] if k % 3 == 1 else 2.0 - a)
         else:
-            nodes.append(a + nodes[j] if op == "+" else a * nodes[j])
+            nodes.append(a * nodes[j] if k % 2 == 0 else -a * 0.75)
     return leaves, nodes[-1]
 
 
 def describe(spec):
     inputs, steps = spec
     names = [f"x{k}" for k in range(len(inputs))]
-    for op, i, j in steps:
+    for k, (op, i, j) in enumerate(steps):
         a = names[i]
         if op == "log":
             text = f"({a}*{a} + 0.5).log()"
@@ -217,11 +221,13 @@ def describe(spec):
         elif op == "**":
             text = f"({a}*{a} + 0.5)**{j}"
         elif op == "pow":
-            text = f"({a}*{a} + 0.5)**({names[j]}*0.5)"
+            text = f"({a}*{a} + 0.5)**({names[j]}*0.5)" if k % 2 == 0 else f"1.5**({names[j]}*0.5)"
         elif op == "/":
-            text = f"{a} / ({names[j]}*{names[j]} + 0.5)"
+            text = f"{a} / ({names[j]}*{names[j]} + 0.5)" if k % 2 else f"1.5 / ({a}*{a} + 0.5)"
+        elif op == "+":
+            text = f"({a} + {names[j]})" if k % 3 == 0 else f"({a} - {names[j]})" if k % 3 == 1 else f"(2 - {a})"
         else:
-            text = f"({a} {op} {names[j]})"
+            text = f"({a} * {names[j]})" if k % 2 == 0 else f"(-{a} * 0.75)"
         names.append(text)
     where = ", ".join(f"x{k} = {fmt(x)}" for k, x in enumerate(inputs))
     return f"out = {names[-1]} at {where}"
@@ -296,8 +302,8 @@ POINTS = {  # the named cases: (a, b) for binary ops, x for unary ones (b the ex
     "+": [(0.5, -1.5), (2.0, 3.0)],
     "*": [(0.5, -1.5), (2.0, 3.0)],
     "/": [(0.5, -1.5), (2.0, 4.0)],
-    "**": [(1.5, 3.0), (2.0, -1.0), (0.7, 0.5)],
-    "pow": [(1.5, 2.5), (2.0, -0.5)],
+    "**": [(1.5, 3.0), (2.0, -1.0), (0.7, 0.5), (1.5, 0.0), (1.5, 1.0)],
+    "pow": [(1.5, 2.5), (2.0, -0.5), (1.5, 0.0), (0.5, 1.0)],
     "exp": [0.5, -1.2],
     "log": [0.5, 3.0],
     "tanh": [0.5, -1.2],
@@ -430,6 +436,26 @@ def grade_backward(module, exercise):
         [24.0, 3.0, 1.0],
         ["x", "x*x", "z"],
     )
+    leaf = V(1.5)
+    leaf.backward()
+    leaf.backward()
+    _expect("for a leaf x, x.backward() called twice (a leaf adds 1 each time)", [leaf], [2.0], ["x"])
+    p, q = V(1.5), V(-2.0)
+    r = p * q
+    r.grad = 1.0
+    r._backward()
+    r._backward()
+    _expect(
+        "for r = p*q at p = 1.5, q = -2 with r.grad = 1, r._backward() called twice (it adds each time)",
+        [p, q],
+        [-4.0, 3.0],
+        ["p", "q"],
+    )
+    s = p * p
+    s.grad = 1.0
+    p.grad = 0.0
+    s._backward()
+    _expect("for s = p*p at p = 1.5 with s.grad = 1, then s._backward()", [p], [3.0], ["p"])
     o = (V(0.5) * V(-1.0) + 0.3).tanh()
     o.grad = 1.0
     for v in reference_order(o):
@@ -463,6 +489,8 @@ def grade_grad(module, exercise):
     if not hasattr(d1, "_op"):
         raise Fail(f"grad(y, [x], create_graph=True) returned {d1!r}; it must return Values")
     (d2,) = module.grad(d1, [x])
+    if getattr(d2, "_op", None):
+        raise Fail("grad(y, [x]) without create_graph returned a node of a graph; expected a fresh leaf Value")
     rx = ref.Value(0.5)
     ry = rx.tanh() * rx**3
     (r1,) = ref.grad(ry, [rx], create_graph=True)

@@ -1,0 +1,67 @@
+// The playground: Pyodide runs engine/stepper.py on the typed text; viz.js draws the DOT it returns.
+const $ = (id) => document.getElementById(id);
+let run = null, viz = null, steps = [], current = 0;
+
+function fmt(x) { return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x); }
+
+function show(k) {
+  if (!steps.length) return;
+  current = Math.max(0, Math.min(steps.length - 1, k));
+  $("step").textContent = steps[current].text;
+  $("sum").textContent = steps[current].sum;
+  $("counter").textContent = `step ${current} of ${steps.length - 1}`;
+  $("prev").disabled = current === 0;
+  $("next").disabled = current === steps.length - 1;
+}
+
+function render() {
+  const result = JSON.parse(run($("text").value));
+  $("error").textContent = result.error || "";
+  if (result.error) return;
+  $("before").replaceChildren(viz.renderSVGElement(result.before));
+  $("after").replaceChildren(viz.renderSVGElement(result.after));
+  const body = $("grads").querySelector("tbody");
+  body.replaceChildren(...result.inputs.map((r) => {
+    const tr = document.createElement("tr");
+    tr.dataset.name = r.name;
+    for (const cell of [r.name, fmt(r.value), fmt(r.grad), fmt(r.fd)]) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.append(td);
+    }
+    tr.children[2].dataset.grad = String(r.grad);
+    return tr;
+  }));
+  steps = result.steps;
+  show(0);
+}
+
+async function main() {
+  const started = performance.now();
+  const pyodide = await loadPyodide({ indexURL: "vendor/pyodide/" });
+  const files = await (await fetch("vendor/python/manifest.json")).json();
+  for (const path of files) {
+    const text = await (await fetch(`vendor/python/${path}`)).text();
+    const dir = `/home/pyodide/${path}`.split("/").slice(0, -1).join("/");
+    pyodide.FS.mkdirTree(dir);
+    pyodide.FS.writeFile(`/home/pyodide/${path}`, text);
+  }
+  run = pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide'); from engine.stepper import run; run");
+  viz = await Viz.instance();
+  window.loadMilliseconds = Math.round(performance.now() - started);
+  $("status").textContent = `ready (Python and Graphviz loaded in ${window.loadMilliseconds} ms)`;
+  $("run").disabled = false;
+  $("text").value = $("examples").value;
+  render();
+}
+
+$("examples").onchange = () => { $("text").value = $("examples").value; render(); };
+$("run").onclick = render;
+$("prev").onclick = () => show(current - 1);
+$("next").onclick = () => show(current + 1);
+document.addEventListener("keydown", (e) => {
+  if (e.target === $("text")) return;
+  if (e.key === "ArrowRight") show(current + 1);
+  if (e.key === "ArrowLeft") show(current - 1);
+});
+main().catch((e) => { $("status").textContent = `failed: ${e}`; });

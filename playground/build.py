@@ -1,0 +1,49 @@
+"""python playground/build.py: fill playground/vendor/ (not committed) from the pinned npm packages
+and this project's own modules, so that the page runs offline from any static host.
+
+Needs `npm ci --prefix playground` first (make playground does both)."""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+VENDOR = HERE / "vendor"
+ENGINE_MODULES = ["__init__.py", "engine.py", "expr.py", "draw.py", "stepper.py"]  # standard library + graphviz
+PYODIDE_FILES = ["pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+
+
+def main():
+    modules = HERE / "node_modules"
+    if not (modules / "pyodide").is_dir() or not (modules / "@viz-js" / "viz").is_dir():
+        print("error: run `npm ci --prefix playground` first (make playground does)", file=sys.stderr)
+        return 1
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    (VENDOR / "pyodide").mkdir(parents=True)
+    for name in PYODIDE_FILES:
+        shutil.copy(modules / "pyodide" / name, VENDOR / "pyodide" / name)
+    (VENDOR / "viz").mkdir()
+    shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz-global.js", VENDOR / "viz" / "viz-global.js")
+    python = VENDOR / "python"
+    files = []
+    for name in ENGINE_MODULES:
+        (python / "engine").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "engine" / name, python / "engine" / name)
+        files.append(f"engine/{name}")
+    import graphviz  # the pure-Python package that writes DOT, copied as it is installed here
+
+    source = Path(graphviz.__file__).parent
+    for path in sorted(source.rglob("*.py")):
+        target = python / "graphviz" / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+        files.append(f"graphviz/{path.relative_to(source)}")
+    (python / "manifest.json").write_text(json.dumps(files, indent=1) + "\n")
+    print(f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), {len(files)} Python modules in {VENDOR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
