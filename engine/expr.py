@@ -13,6 +13,7 @@ where (line and column) and what, in one line."""
 
 import ast
 import operator
+import warnings
 
 from .engine import Value
 
@@ -46,7 +47,9 @@ def parse(text):
     if not text.strip():
         raise ExprError("the text is empty: write assignments such as  a = 2; b = -3; L = a*b")
     try:
-        tree = ast.parse(text, mode="exec")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal": the error below says it in one line
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, mode="exec")
     except SyntaxError as e:
         raise ExprError(e.msg, e.lineno, e.offset) from None
     except (RecursionError, MemoryError, ValueError) as e:  # absurd nesting, or a NUL byte
