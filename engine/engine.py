@@ -84,8 +84,7 @@ class Value:
         for v in order:
             v.grad = 0.0
         self.grad = self.grad + 1.0 if self.grad else 1.0  # d(self)/d(self) = 1
-        # v._backward() for each v in order, written out here: a call per node would cost 30%.
-        for v in order:  # v comes after every node that uses it, so v.grad is complete
+        for v in order:  # v._backward() written out (a call per node costs 30%); v's users are all done
             a, b = v._a, v._b
             if type(b) is Value:
                 ga, gb = RULES[v._op](a.data, b.data, v.data, v.grad)
