@@ -35,46 +35,56 @@ def name(v):
     return v.label or f"({v._op})" if v._op else v.label or "x"
 
 
-def explain(out):
-    """The steps of out.backward() as dicts, after running it term by term (leaves' grads are filled)."""
+def terms(out):
+    """out.backward() replayed one chain-rule term at a time: yields (node, input, position of the input,
+    term) after adding each term to the input's .grad. Every gradient below out starts at 0, out's at 1."""
     order = topological_order(out)
     for v in order:
         v.grad = 0.0
-    leaves = {x for v in order for x in v._prev if not x._op}
-    for leaf in leaves:
+    for leaf in {x for v in order for x in v._prev if not x._op}:
         leaf.grad = 0.0
-    out.grad = 1.0
-    top = name(out)
-    steps = [{"node": top, "input": top, "text": f"d{top}/d{top} = 1: every backward pass starts here", "sum": ""}]
-    uses = {}
+    out.grad = 1.0  # set now, not at the first step: step 0 shows the seed
+    return _terms(order)
+
+
+def _terms(order):
     for v in order:
         a, b = v._a, v._b
         grads = RULES[v._op](a.data, b.data if isinstance(b, Value) else b, v.data, v.grad)
         for position, (x, gx) in enumerate(zip((a, b), grads, strict=True)):
-            if not isinstance(x, Value):
-                continue
-            x.grad += gx
-            local = gx / v.grad if v.grad else 0.0
-            formula = LOCAL[(v._op, position)].format(
-                a=name(a),
-                b=name(b) if isinstance(b, Value) else fmt(b) if b is not None else "",
-                n=fmt(b) if v._op == "**" else "",
-                m=fmt(b - 1) if v._op == "**" else "",
-            )
-            uses.setdefault(x, []).append((name(v), gx))
-            through = uses[x]
-            total = " + ".join(f"{fmt(t)} (through {n})" for n, t in through)
-            steps.append(
-                {
-                    "node": name(v),
-                    "input": name(x),
-                    "text": (
-                        f"d{top}/d{name(x)} += d{top}/d{name(v)} x d{name(v)}/d{name(x)} = {fmt(v.grad)} x "
-                        f"{fmt(local)} = {fmt(gx)}, where d{name(v)}/d{name(x)} = {formula} = {fmt(local)}"
-                    ),
-                    "sum": f"d{top}/d{name(x)} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
-                }
-            )
+            if isinstance(x, Value):
+                x.grad += gx
+                yield v, x, position, gx
+
+
+def explain(out):
+    """The steps of out.backward() as dicts, after running it term by term (leaves' grads are filled)."""
+    top = name(out)
+    steps = [{"node": top, "input": top, "text": f"d{top}/d{top} = 1: every backward pass starts here", "sum": ""}]
+    uses = {}
+    for v, x, position, gx in terms(out):
+        a, b = v._a, v._b
+        local = gx / v.grad if v.grad else 0.0
+        formula = LOCAL[(v._op, position)].format(
+            a=name(a),
+            b=name(b) if isinstance(b, Value) else fmt(b) if b is not None else "",
+            n=fmt(b) if v._op == "**" else "",
+            m=fmt(b - 1) if v._op == "**" else "",
+        )
+        uses.setdefault(x, []).append((name(v), gx))
+        through = uses[x]
+        total = " + ".join(f"{fmt(t)} (through {n})" for n, t in through)
+        steps.append(
+            {
+                "node": name(v),
+                "input": name(x),
+                "text": (
+                    f"d{top}/d{name(x)} += d{top}/d{name(v)} x d{name(v)}/d{name(x)} = {fmt(v.grad)} x "
+                    f"{fmt(local)} = {fmt(gx)}, where d{name(v)}/d{name(x)} = {formula} = {fmt(local)}"
+                ),
+                "sum": f"d{top}/d{name(x)} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
+            }
+        )
     return steps
 
 

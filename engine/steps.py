@@ -7,38 +7,22 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 import html
 
 from .draw import draw, fmt, inline_svg
-from .engine import RULES, Value, topological_order
 from .files import write_atomic
 from .gallery import DEMO, build
-
-
-def _name(v):
-    return v.label or f"({v._op})"
+from .stepper import name, terms
 
 
 def replay(out):
     """Yield (caption, highlighted Value, bold edges) after each step; grads are filled as it goes."""
-    order = topological_order(out)
-    for v in order:
-        v.grad = 0.0
-    for leaf in {x for v in order for x in v._prev if not x._op}:
-        leaf.grad = 0.0
-    out.grad = 1.0
-    top = _name(out)
+    top, steps = name(out), terms(out)
     yield f"d{top}/d{top} = 1: every backward pass starts here", out, ()
-    for v in order:
-        a, b = v._a, v._b
-        grads = RULES[v._op](a.data, b.data if isinstance(b, Value) else b, v.data, v.grad)
-        for x, gx in zip((a, b), grads, strict=True):
-            if not isinstance(x, Value):
-                continue
-            x.grad += gx
-            local = fmt(gx / v.grad) if v.grad else "?"
-            caption = (
-                f"d{top}/d{_name(x)} += d{top}/d{_name(v)} \u00d7 d{_name(v)}/d{_name(x)}"
-                f" = {fmt(v.grad)} \u00d7 {local} = {fmt(gx)}   (through {v._op})"
-            )
-            yield caption, x, ((x, v),)
+    for v, x, _, gx in steps:
+        local = fmt(gx / v.grad) if v.grad else "?"
+        caption = (
+            f"d{top}/d{name(x)} += d{top}/d{name(v)} \u00d7 d{name(v)}/d{name(x)}"
+            f" = {fmt(v.grad)} \u00d7 {local} = {fmt(gx)}   (through {v._op})"
+        )
+        yield caption, x, ((x, v),)
 
 
 _PAGE = """<!doctype html>
