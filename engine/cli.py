@@ -172,9 +172,7 @@ def cmd_draw(args):
     except expr.ExprError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    before = drawing.draw(out, drawing.MAX_NODES)
-    out.backward()
-    after = drawing.draw(out, drawing.MAX_NODES)
+    before, after = pictures.drawn_backward(out)
     try:
         torch = load_torch()
         t_inputs, t_out = expr.build(

@@ -15,7 +15,11 @@ INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew
 
 def before_after(expr):
     """Digraphs of expr's graph before and after backward()."""
-    out, _ = build(expr)
+    return drawn_backward(build(expr)[0])
+
+
+def drawn_backward(out):
+    """Digraphs of out's graph before and after out.backward(), which it runs."""
     before = drawing.draw(out, drawing.MAX_NODES)  # the limit as it is now (a test lowers it)
     out.backward()
     return before, drawing.draw(out, drawing.MAX_NODES)
