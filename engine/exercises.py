@@ -120,13 +120,17 @@ def _source():
     return Path(core.__file__).read_text()
 
 
-def _segment(tree, source, name, cls=None):
-    """(first line, last line) of def `name` (in class `cls`), 1-based, decorators excluded."""
+def function_node(tree, name):
+    """The def of `name` in the core's tree: a method of Value for backward and _backward."""
     body = tree.body
-    if cls:
-        body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == cls).body
-    node = next(n for n in body if isinstance(n, ast.FunctionDef) and n.name == name)
-    return node, node.lineno, node.end_lineno
+    if name in ("backward", "_backward"):
+        body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == "Value").body
+    return next(n for n in body if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
+def rules_node(tree):
+    """The `RULES = {...}` assignment in the core's tree."""
+    return next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "RULES")
 
 
 def _stub_function(lines, node, number, statement):
@@ -137,7 +141,7 @@ def _stub_function(lines, node, number, statement):
     wrapped = textwrap.wrap(f"exercise {number}: {text}", width=110 - len(indent), subsequent_indent="  ")
     comment = [f"{indent}# {line}" for line in wrapped]
     stub = [*comment, f'{indent}raise NotImplementedError("exercise {number}: {node.name}")']
-    return lines[:doc_end] + stub + lines[node.end_lineno :], doc_end - node.end_lineno + len(stub)
+    return lines[:doc_end] + stub + lines[node.end_lineno :]
 
 
 def workspace_source(source=None):
@@ -146,21 +150,14 @@ def workspace_source(source=None):
     tree = ast.parse(source)
     lines = source.splitlines()
     # Functions first, bottom to top, so that earlier line numbers stay right.
-    targets = []
-    for name, (number, statement) in FUNCTION_HINTS.items():
-        node, first, _ = (
-            _segment(tree, source, name, cls="Value")
-            if name in ("backward", "_backward")
-            else _segment(tree, source, name)
-        )
-        targets.append((first, node, number, statement))
-    for _, node, number, statement in sorted(targets, key=lambda t: -t[0]):
-        lines, _ = _stub_function(lines, node, number, statement)
+    targets = [(function_node(tree, name), number, statement) for name, (number, statement) in FUNCTION_HINTS.items()]
+    for node, number, statement in sorted(targets, key=lambda t: -t[0].lineno):
+        lines = _stub_function(lines, node, number, statement)
     text = "\n".join(lines) + "\n"
     # The rules: each row of RULES becomes a stub with its statement above it.
     tree = ast.parse(text)
     lines = text.splitlines()
-    rules = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "RULES")
+    rules = rules_node(tree)
     rows = sorted(zip(rules.value.keys, rules.value.values, strict=True), key=lambda kv: -kv[0].lineno)
     for key, value in rows:
         op = key.value
@@ -232,12 +229,11 @@ def solution_source(numbers, source=None):
     """The core with every exercise stubbed except those in numbers: what a learner who solved
     exactly those would hand in (the tests grade it)."""
     source = source or _source()
-    stubbed = workspace_source(source)
     solved = set(numbers)
     if solved >= {e.number for e in EXERCISES}:
         return source
     # Put back, piece by piece, the reference text of the solved exercises.
-    text = stubbed
+    text = workspace_source(source)
     for name, (number, _) in FUNCTION_HINTS.items():
         if number in solved:
             text = _restore_function(text, source, name)
@@ -249,10 +245,8 @@ def solution_source(numbers, source=None):
 
 
 def _function_text(source, name):
-    tree = ast.parse(source)
-    cls = "Value" if name in ("backward", "_backward") else None
-    _, first, last = _segment(tree, source, name, cls)
-    return "\n".join(source.splitlines()[first - 1 : last])
+    node = function_node(ast.parse(source), name)
+    return "\n".join(source.splitlines()[node.lineno - 1 : node.end_lineno])
 
 
 def _restore_function(text, source, name):
@@ -260,8 +254,7 @@ def _restore_function(text, source, name):
 
 
 def _rule_text(source, op):
-    tree = ast.parse(source)
-    rules = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "RULES")
+    rules = rules_node(ast.parse(source))
     key, value = next((k, v) for k, v in zip(rules.value.keys, rules.value.values, strict=True) if k.value == op)
     lines = source.splitlines()
     first, last = key.lineno, value.end_lineno

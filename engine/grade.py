@@ -8,9 +8,10 @@ not a hang. Pieces of other exercises are replaced by the reference while one is
 each exercise is graded on its own."""
 
 import ast
+import functools
 import importlib.util
 import json
-import math
+import operator
 import random
 import signal
 import sys
@@ -19,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from . import check
 from . import engine as ref
-from .exercises import EXERCISES
+from .exercises import EXERCISES, rules_node
 
 TIME_LIMIT = 20  # seconds per exercise
 RTOL, ATOL = 1e-9, 1e-12
@@ -64,7 +66,7 @@ def load(folder):
     except TimeLimit:
         raise LoadError(f"{path}: importing it did not finish in {TIME_LIMIT} s") from None
     except Exception as e:
-        raise LoadError(f"{path}, line {_line_in(e, path)}: {type(e).__name__}: {e}") from None
+        raise LoadError(f"{path}, line {_line_in(e, path) or '?'}: {type(e).__name__}: {e}") from None
     for name in ("Value", "RULES", "topological_order", "grad"):
         if not hasattr(module, name):
             raise LoadError(f"{path} has no {name}: the grader needs every name of the workspace it was given")
@@ -80,8 +82,9 @@ def load(folder):
 
 
 def _line_in(error, path):
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
-    return frames[-1].lineno if frames else "?"
+    """The line of path where error was raised (the innermost frame there), or None."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if path and Path(f.filename) == Path(path)]
+    return frames[-1].lineno if frames else None
 
 
 @contextmanager
@@ -103,13 +106,9 @@ class Fail(Exception):
 
 
 def close(ours, ref_value, rtol=RTOL, atol=ATOL):
-    if not isinstance(ours, (int, float)) or isinstance(ours, bool):
-        return False
-    if math.isnan(ref_value) or math.isnan(ours):
-        return math.isnan(ref_value) and math.isnan(ours)
-    if math.isinf(ref_value) or math.isinf(ours):
-        return ours == ref_value
-    return abs(ours - ref_value) <= atol + rtol * abs(ref_value)
+    """The check's comparison, for a learner's result that may not even be a number."""
+    is_number = isinstance(ours, (int, float)) and not isinstance(ours, bool)
+    return is_number and check.close(ours, ref_value, rtol, atol)
 
 
 def fmt(x):
@@ -119,12 +118,15 @@ def fmt(x):
 # --- the reference pieces, working on the learner's Values --------------------------------------------
 
 
+@functools.cache
+def _reference_rules_code():
+    node = rules_node(ast.parse(Path(ref.__file__).read_text()))
+    return compile(ast.Expression(node.value), ref.__file__, "eval")
+
+
 def reference_rules(module):
     """The reference RULES evaluated in the learner's module, so that they use its Value and helpers."""
-    source = Path(ref.__file__).read_text()
-    tree = ast.parse(source)
-    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "RULES")
-    return eval(compile(ast.Expression(node.value), ref.__file__, "eval"), vars(module))
+    return eval(_reference_rules_code(), vars(module))
 
 
 def reference_order(root):
@@ -182,30 +184,48 @@ def patched(module, rules=False, order=False):
 # --- random expressions ------------------------------------------------------------------------------
 
 UNARY = {"exp", "log", "tanh", "relu", "sigmoid"}
-SAFE = {"log": lambda x: abs(x) + 0.5, "pow": lambda x: abs(x) + 0.5}  # keep to where the textbook rule holds
+
+# The forms a step of each op takes, as text and as code (a: node i, b: node j, j: the exponent of **); the
+# step's place k picks one, so derived ops (x - y, 2 - x, -x, 1.5 / x, 1.5 ** x) are checked as well. The
+# inputs are shaped so that the textbook rule holds: log and ** of a positive number, / by a positive one.
+FORMS = {
+    "log": [("({a}*{a} + 0.5).log()", lambda a, b, j: (a * a + 0.5).log())],
+    **{
+        op: [(f"({{a}}*0.5 + 0.25).{op}()", lambda a, b, j, op=op: getattr(a * 0.5 + 0.25, op)())]
+        for op in ("exp", "tanh", "relu", "sigmoid")
+    },
+    "**": [("({a}*{a} + 0.5)**{j}", lambda a, b, j: (a * a + 0.5) ** j)],
+    "pow": [
+        ("({a}*{a} + 0.5)**({b}*0.5)", lambda a, b, j: (a * a + 0.5) ** (b * 0.5)),
+        ("1.5**({b}*0.5)", lambda a, b, j: 1.5 ** (b * 0.5)),
+    ],
+    "/": [
+        ("1.5 / ({a}*{a} + 0.5)", lambda a, b, j: 1.5 / (a * a + 0.5)),
+        ("{a} / ({b}*{b} + 0.5)", lambda a, b, j: a / (b * b + 0.5)),
+    ],
+    "+": [
+        ("({a} + {b})", lambda a, b, j: a + b),
+        ("({a} - {b})", lambda a, b, j: a - b),
+        ("(2 - {a})", lambda a, b, j: 2.0 - a),
+    ],
+    "*": [("({a} * {b})", lambda a, b, j: a * b), ("(-{a} * 0.75)", lambda a, b, j: -a * 0.75)],
+}
+
+
+def _form(k, op):
+    forms = FORMS[op]
+    return forms[k % len(forms)]
 
 
 def build(spec, V):
     """(leaves, out) of the expression spec = (inputs, steps) built with the Value class V. A step is
-    (op, i, j or number): op on node i and node j (or the number)."""
+    (op, i, j): op on node i and node j (or, for **, the exponent j)."""
     inputs, steps = spec
     nodes = [V(x) for x in inputs]
     leaves = list(nodes)
-    for k, (op, i, j) in enumerate(steps):  # k varies the form: x - y, 2 - x, -x, 1.5 / x, 2 ** x as well
-        a = nodes[i]
-        if op in UNARY:
-            base = a * 0.5 + 0.25 if op != "log" else a * a + 0.5  # log of a positive number
-            nodes.append(getattr(base, op)())
-        elif op == "**":
-            nodes.append((a * a + 0.5) ** j)
-        elif op == "pow":
-            nodes.append((a * a + 0.5) ** (nodes[j] * 0.5) if k % 2 == 0 else 1.5 ** (nodes[j] * 0.5))
-        elif op == "/":
-            nodes.append(a / (nodes[j] * nodes[j] + 0.5) if k % 2 else 1.5 / (a * a + 0.5))
-        elif op == "+":
-            nodes.append(a + nodes[j] if k % 3 == 0 else a - nodes[j] if k % 3 == 1 else 2.0 - a)
-        else:
-            nodes.append(a * nodes[j] if k % 2 == 0 else -a * 0.75)
+    for k, (op, i, j) in enumerate(steps):
+        b = nodes[j] if op != "**" else None
+        nodes.append(_form(k, op)[1](nodes[i], b, j))
     return leaves, nodes[-1]
 
 
@@ -213,22 +233,7 @@ def describe(spec):
     inputs, steps = spec
     names = [f"x{k}" for k in range(len(inputs))]
     for k, (op, i, j) in enumerate(steps):
-        a = names[i]
-        if op == "log":
-            text = f"({a}*{a} + 0.5).log()"
-        elif op in UNARY:
-            text = f"({a}*0.5 + 0.25).{op}()"
-        elif op == "**":
-            text = f"({a}*{a} + 0.5)**{j}"
-        elif op == "pow":
-            text = f"({a}*{a} + 0.5)**({names[j]}*0.5)" if k % 2 == 0 else f"1.5**({names[j]}*0.5)"
-        elif op == "/":
-            text = f"{a} / ({names[j]}*{names[j]} + 0.5)" if k % 2 else f"1.5 / ({a}*{a} + 0.5)"
-        elif op == "+":
-            text = f"({a} + {names[j]})" if k % 3 == 0 else f"({a} - {names[j]})" if k % 3 == 1 else f"(2 - {a})"
-        else:
-            text = f"({a} * {names[j]})" if k % 2 == 0 else f"(-{a} * 0.75)"
-        names.append(text)
+        names.append(_form(k, op)[0].format(a=names[i], b=names[j] if op != "**" else "", j=j))
     where = ", ".join(f"x{k} = {fmt(x)}" for k, x in enumerate(inputs))
     return f"out = {names[-1]} at {where}"
 
@@ -322,7 +327,7 @@ def check_rule(module, op):
                 where = f"x = {fmt(a)}"
             else:
                 a, b = point
-                out = (ref.Value(a) ** b if op == "**" else _binary(op, ref.Value(a), ref.Value(b))).data
+                out = (ref.Value(a) ** b if op == "**" else _BINARY[op](ref.Value(a), ref.Value(b))).data
                 where = f"a = {fmt(a)}, b = {fmt(b)}" if op != "**" else f"x = {fmt(a)}, n = {fmt(b)}"
             got = _pair(module.RULES[op](a, b, out, g), op)
             want = ref.RULES[op](a, b, out, g)
@@ -335,8 +340,7 @@ def check_rule(module, op):
                     )
 
 
-def _binary(op, a, b):
-    return {"+": a + b, "*": a * b, "/": a / b, "pow": a**b}[op]
+_BINARY = {"+": operator.add, "*": operator.mul, "/": operator.truediv, "pow": operator.pow}
 
 
 def grade_rules(module, exercise, finished_ops):
@@ -353,7 +357,7 @@ def grade_rules(module, exercise, finished_ops):
         _finite_differences(spec, module, gradients(out, leaves, rules))
 
 
-def grade_order(module, exercise):
+def grade_order(module):
     V = module.Value
     a, b = V(2.0), V(-3.0)
     h = a * b
@@ -404,7 +408,7 @@ def _check_order(module, root, where):
                 )
 
 
-def grade_backward(module, exercise):
+def grade_backward(module):
     V = module.Value
     a, b, c, f = V(2.0), V(-3.0), V(10.0), V(-2.0)
     L = (a * b + c) * f
@@ -456,22 +460,18 @@ def grade_backward(module, exercise):
     p.grad = 0.0
     s._backward()
     _expect("for s = p*p at p = 1.5 with s.grad = 1, then s._backward()", [p], [3.0], ["p"])
-    o = (V(0.5) * V(-1.0) + 0.3).tanh()
+    x, w = V(0.5), V(-1.0)
+    o = (x * w + 0.3).tanh()
     o.grad = 1.0
     for v in reference_order(o):
         v._backward()
-    leaves = [v for v in (o._a._a._a, o._a._a._b)]
-    want = [g.data for g in ref.grad(*_twin_tanh())]
-    _expect("for o = tanh(x*w + 0.3), o.grad = 1, then _backward() on each node in order", leaves, want, ["x", "w"])
+    rx, rw = ref.Value(0.5), ref.Value(-1.0)
+    want = [g.data for g in ref.grad((rx * rw + 0.3).tanh(), [rx, rw])]
+    _expect("for o = tanh(x*w + 0.3), o.grad = 1, then _backward() on each node in order", [x, w], want, ["x", "w"])
     for spec in random_specs(set(ref.RULES), count=60, seed=6):
         leaves, out = build(spec, V)
         out.backward()
         _check_against_reference(spec, out.data, [leaf.grad for leaf in leaves], "after backward(), your")
-
-
-def _twin_tanh():
-    x, w = ref.Value(0.5), ref.Value(-1.0)
-    return (x * w + 0.3).tanh(), [x, w]
 
 
 def _expect(where, values, want, names):
@@ -480,7 +480,7 @@ def _expect(where, values, want, names):
             raise Fail(f"{where}: your {name}.grad is {fmt(v.grad)}; expected {fmt(w)}")
 
 
-def grade_grad(module, exercise):
+def grade_grad(module):
     V = module.Value
     x = V(0.5)
     y = x.tanh() * x**3
@@ -521,13 +521,13 @@ def grade_one(module, exercise, finished_ops):
             if exercise.ops:
                 grade_rules(module, exercise, finished_ops)
             elif exercise.name == "topological_order":
-                grade_order(module, exercise)
+                grade_order(module)
             elif exercise.name == "backward":
                 with patched(module, rules=True, order=True):
-                    grade_backward(module, exercise)
+                    grade_backward(module)
             else:
                 with patched(module, rules=True, order=True):
-                    grade_grad(module, exercise)
+                    grade_grad(module)
     except NotImplementedError as e:
         if str(e).startswith(f"exercise {exercise.number}"):
             return "not started", str(e)
@@ -539,15 +539,8 @@ def grade_one(module, exercise, finished_ops):
     except RecursionError:
         return "fail", "RecursionError: make it iterative"
     except Exception as e:  # the learner's code raised: say where
-        where = next(
-            (
-                f"line {f.lineno}"
-                for f in reversed(traceback.extract_tb(e.__traceback__))
-                if f.filename == getattr(module, "__file__", None)
-            ),
-            "",
-        )
-        return "fail", f"your code raised {type(e).__name__}: {e}" + (f" ({where} of engine.py)" if where else "")
+        line = _line_in(e, getattr(module, "__file__", None))
+        return "fail", f"your code raised {type(e).__name__}: {e}" + (f" (line {line} of engine.py)" if line else "")
     return "pass", ""
 
 
