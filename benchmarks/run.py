@@ -60,6 +60,19 @@ def measure(engine_list, rows, nodes, sampling):
     return res
 
 
+def count_nodes(rows, e=OURS):
+    """{workload: nodes of one step of this engine's graph} (e: this engine, or an earlier version of it)."""
+    nodes = {}
+    for key, build, size, _ in rows:
+        if key == MLP_STEP:
+            nodes[key] = workloads.mlp_nodes()
+        elif key == GPT_STEP:
+            nodes[key] = workloads.gpt_nodes()
+        else:
+            nodes[key] = workloads.our_nodes(build(e, size)[1])
+    return nodes
+
+
 def check(key, samples):
     """How far the other engines' results are from ours: the largest difference of the loss curves
     (training steps), or of the first leaf's gradient, relative (chains and the wide sum)."""
@@ -76,14 +89,7 @@ def run(full=False):
     started = time.perf_counter()
     rows = plan(full)
     sampling = {"samples": 3, "sample_nodes": 1_000_000 if full else 200_000}
-    nodes = {}
-    for key, build, size, _ in rows:
-        if key == MLP_STEP:
-            nodes[key] = workloads.mlp_nodes()
-        elif key == GPT_STEP:
-            nodes[key] = workloads.gpt_nodes()
-        else:
-            nodes[key] = workloads.our_nodes(build(OURS, size)[1])
+    nodes = count_nodes(rows)
     fails_at = timing.recursion_failure(MICRO, workloads.chain)
     sys.setrecursionlimit(20_000_000)  # for micrograd's and microgpt's recursive topological sorts only
     pure = measure([OURS, MICRO, MICROGPT], rows, nodes, sampling)

@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import engines, memory, timing, workloads
-from .run import ROOT, plan, step_fn
+from . import engines, memory, timing
+from .run import ROOT, count_nodes, plan, step_fn
 
 
 def load_engine(rev):
@@ -60,12 +60,7 @@ def main(argv=None):
     old = engines.Engine("old", load_engine(args.rev).Value, lambda v: v.grad)
     new = engines.Engine("new", engines.OURS.leaf, lambda v: v.grad)
     rows = plan(full=False)
-    nodes = {}
-    for key, build, size, _ in rows:
-        nodes[key] = workloads.our_nodes(build(new, size)[1]) if build else None
-    nodes = {
-        k: n or (workloads.mlp_nodes() if k.startswith("MLP") else workloads.gpt_nodes()) for k, n in nodes.items()
-    }
+    nodes = count_nodes(rows, new)
     print(f"new (working tree) against old ({args.rev}): ns per node, forward / backward, medians of {args.samples}")
     print(f"{'workload':<20} {'old':>15} {'new':>15}  new/old (min-max)")
     for key, build, size, _ in rows:
