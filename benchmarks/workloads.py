@@ -141,11 +141,7 @@ class Gpt(Trainer):
     STEPS = 1000  # the learning-rate schedule's length
 
     def __init__(self, e, seed=42):
-        rng = random.Random(seed)
-        self.docs = gpt.load_names()
-        rng.shuffle(self.docs)
-        self.tok = gpt.Tokenizer(self.docs)
-        self.model = gpt.GPT(self.tok.vocab_size, rng, leaf=e.leaf)
+        self.docs, self.tok, self.model = gpt.setup(seed, leaf=e.leaf)
         super().__init__(e, self.model.parameters())
         self.adam = Adam(self.params)
         self.k = 0

@@ -122,14 +122,19 @@ def learning_rate(step, steps, lr=0.01):
     return lr * (1 - step / steps)
 
 
-def train(steps, seed=42, progress=None):
-    """Train the GPT for `steps` steps, one shuffled name per step. Returns (model, tokenizer, losses,
-    seconds per step). progress, if given, is called as progress(step, loss) after each step."""
+def setup(seed=42, leaf=Value):
+    """(names in training order, tokenizer, GPT with fresh weights), all drawn from random.Random(seed)."""
     rng = random.Random(seed)
     docs = load_names()
     rng.shuffle(docs)
     tok = Tokenizer(docs)
-    model = GPT(tok.vocab_size, rng)
+    return docs, tok, GPT(tok.vocab_size, rng, leaf=leaf)
+
+
+def train(steps, seed=42, progress=None):
+    """Train the GPT for `steps` steps, one shuffled name per step. Returns (model, tokenizer, losses,
+    seconds per step). progress, if given, is called as progress(step, loss) after each step."""
+    docs, tok, model = setup(seed)
     opt = Adam(model.parameters())
     losses = []
     t0 = time.perf_counter()
