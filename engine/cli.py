@@ -262,7 +262,19 @@ def parser():
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, (fn, default_out) in COMMANDS.items():
         s = sub.add_parser(name, help=fn.__doc__.splitlines()[0], description=fn.__doc__)
-        s.add_argument("--out", type=_folder, default=Path(default_out), help=f"output folder (default: {default_out})")
+        if name == "grade":  # it reads a folder rather than writing one: DIR is its positional argument
+            s.add_argument(
+                "out",
+                metavar="DIR",
+                nargs="?",
+                type=_folder,
+                default=Path(default_out),
+                help=f"the workspace to grade (default: {default_out})",
+            )
+        else:
+            s.add_argument(
+                "--out", type=_folder, default=Path(default_out), help=f"output folder (default: {default_out})"
+            )
         s.set_defaults(func=fn)
         if name == "train":
             s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
@@ -272,7 +284,6 @@ def parser():
         if name == "exercises":
             s.add_argument("--bugs", action="store_true", help="engines with one classic bug each, to find and fix")
         if name == "grade":
-            s.add_argument("folder", nargs="?", type=_folder, help="the workspace to grade (default: exercises)")
             s.add_argument("--json", action="store_true", help="per-exercise points as JSON, for an autograder")
         if name == "gpt":
             s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
@@ -283,8 +294,6 @@ def parser():
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
-    if getattr(args, "folder", None) is not None:  # grade DIR: the folder is the positional argument
-        args.out = args.folder
     if args.command is None:
         args = p.parse_args(["demo", *(argv if argv is not None else sys.argv[1:])])
     try:
