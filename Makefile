@@ -20,9 +20,11 @@ REV ?= HEAD
 FUZZ_ARGS ?=
 
 STAMP := $(VENV)/.installed
+# torch's version is written once, in requirements.txt; everything reads it from there
+TORCH := $(shell sed -n 's/^torch==//p' requirements.txt)
 
 # The venv: CPU torch, then requirements-dev.lock with every hash checked, then this project, editable.
-$(STAMP): requirements-dev.lock tools/install.sh pyproject.toml
+$(STAMP): requirements-dev.lock requirements.txt tools/install.sh pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	bash tools/install.sh $(PY) requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -110,7 +112,7 @@ docker-build-test: ## Build the test image, IMAGE:test (the test tools and the r
 
 define docker_build
 	rm -f docker/wheels/*.whl
-	$(if $(WHEELS),ln -f $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/ 2>/dev/null || cp $(WHEELS)/torch-2.13.0+cpu-*.whl docker/wheels/,)
+	$(if $(WHEELS),ln -f $(WHEELS)/torch-$(TORCH)+cpu-*.whl docker/wheels/ 2>/dev/null || cp $(WHEELS)/torch-$(TORCH)+cpu-*.whl docker/wheels/,)
 	$(DOCKER) build -f docker/Dockerfile --target $(1) -t $(2) $(if $(WHEELS),--build-arg TORCH_FROM=wheels,) .
 endef
 

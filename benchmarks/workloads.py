@@ -8,10 +8,10 @@ import itertools
 import random
 import time
 
-from engine import gpt
 from engine.engine import topological_order
+from engine.models import gpt
+from engine.models.moons import make_moons, sgd_rate
 from engine.nn import Adam
-from engine.train import learning_rate, make_moons
 
 from . import engines
 
@@ -124,7 +124,7 @@ class Mlp(Trainer):
         return data_loss + alpha * sum(p * p for p in self.params)
 
     def update(self):
-        lr = learning_rate(self.k % self.STEPS, self.STEPS)
+        lr = sgd_rate(self.k % self.STEPS, self.STEPS)
         self.k += 1
         for p in self.params:
             p.data -= lr * p.grad
@@ -150,7 +150,7 @@ class Gpt(Trainer):
         return self.model.loss(self.tok.encode(self.docs[self.k % len(self.docs)]))
 
     def update(self):
-        self.adam.step(gpt.learning_rate(self.k % self.STEPS, self.STEPS))
+        self.adam.step(gpt.adam_rate(self.k % self.STEPS, self.STEPS))
         self.k += 1
 
 

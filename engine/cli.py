@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
-4 PyTorch is missing (for report); 5 a graph is too large to draw."""
+4 PyTorch is missing (for report); 5 a graph is too large to draw; 6 a package of an extra is missing
+(`pip install .` installs the engine alone: the line names the extra that brings the package)."""
 
 import argparse
 import os
@@ -10,14 +11,16 @@ import random
 import sys
 from pathlib import Path
 
-from . import draw as drawing
-from . import pictures, steps
-from .check import TorchMissing, load_torch
+from .check.compare import TorchMissing, load_torch
+from .check.gallery import DEMO, GALLERY, on_values
+from .draw import graph as drawing
+from .draw import pictures, steps
 from .files import OutputError, ensure_dir, write_atomic
-from .gallery import DEMO, GALLERY, build
 
 GPT_STEPS = 2000  # about two minutes here
-EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE = 1, 3, 4, 5  # 2: bad arguments, from argparse
+EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA = 1, 3, 4, 5, 6  # 2: bad arguments (argparse)
+# The packages of pyproject.toml's extras, by the name they import as
+EXTRAS = {"graphviz": "pictures", "numpy": "plots", "matplotlib": "plots", "names": "gpt", "tqdm": "gpt"}
 
 
 def _print_table(comparison):
@@ -37,7 +40,7 @@ def cmd_demo(args):
         _print_table(comparison)
         status = 0 if comparison.ok else EXIT_FAIL
     except TorchMissing as e:
-        out, leaves = build(DEMO)
+        out, leaves = on_values(DEMO)
         out.backward()
         print(f"{'value':<10}{'ours':>22}")
         print(f"{'forward':<10}{out.data:>22.15g}")
@@ -82,10 +85,10 @@ def cmd_steps(args):
 
 def cmd_train(args):
     """Train MLP(2, [16, 16, 1]) on two moons with SGD; plot the decision boundary and the loss."""
-    from .train import plots, summary_line, train
+    from .models.moons import plots, summary_line, train_moons
 
     out_dir = ensure_dir(args.out)
-    model, data, history = train(steps=args.steps, seed=args.seed)
+    model, data, history = train_moons(steps=args.steps, seed=args.seed)
     for path in plots(model, data, history, out_dir):
         print(f"wrote {path}")
     print(summary_line(history))
@@ -94,7 +97,7 @@ def cmd_train(args):
 
 def cmd_report(args):
     """Compare every gallery expression with PyTorch: report.md, report.json and index.html."""
-    from . import report
+    from .check import report
 
     out_dir = ensure_dir(args.out)
     torch = load_torch()
@@ -102,7 +105,7 @@ def cmd_report(args):
     drawn, status = {}, 0
     for e in GALLERY:
         if not e.picture:
-            n = len(drawing.walk(build(e)[0]))
+            n = len(drawing.walk(on_values(e)[0]))
             drawn[e.name] = f"{n} values: too many to draw (the limit is {drawing.MAX_NODES})"
             continue
         try:
@@ -132,14 +135,10 @@ def cmd_report(args):
 
 def cmd_gpt(args):
     """Train microgpt's GPT on first names with this engine; print 20 sampled names, plot the loss."""
-    from . import gpt
+    from .models import gpt
 
     out_dir = ensure_dir(args.out)
-    try:
-        docs = gpt.load_names()
-    except gpt.NamesMissing as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_FAIL
+    docs = gpt.load_names()
     from tqdm import tqdm
 
     print(f"gpt: {len(docs):,} first names, {args.steps:,} steps of one name each, seed {args.seed}")
@@ -149,7 +148,7 @@ def cmd_gpt(args):
             bar.set_postfix_str(f"loss {loss:.4f}", refresh=False)
             bar.update()
 
-        model, tok, losses, seconds = gpt.train(args.steps, seed=args.seed, progress=progress)
+        model, tok, losses, seconds = gpt.train_gpt(args.steps, seed=args.seed, progress=progress)
     tail = losses[-min(50, len(losses)) :]
     print(
         f"trained {args.steps:,} {'step' if args.steps == 1 else 'steps'}: {seconds * 1e3:.1f} ms a step, "
@@ -165,7 +164,7 @@ def cmd_gpt(args):
 
 def cmd_draw(args):
     """Draw an expression such as "a = 2; b = -3; L = (a*b).tanh()" before and after backprop; print its gradients."""
-    from . import expr
+    from .teach import expr
 
     try:
         inputs, out = expr.build(args.expression)
@@ -195,7 +194,7 @@ def cmd_draw(args):
 
 def cmd_exercises(args):
     """Write a learner's workspace: the core with the pieces to write as stubs (--bugs: engines with a planted bug)."""
-    from . import exercises
+    from .teach import exercises
 
     paths = exercises.write_bugs(args.out) if args.bugs else exercises.write_workspace(args.out)
     for path in paths:
@@ -206,7 +205,7 @@ def cmd_exercises(args):
 
 def cmd_grade(args):
     """Grade a learner's engine.py, exercise by exercise: a scorecard (--json: for an autograder)."""
-    from . import grade
+    from .teach import grade
 
     if not args.out.is_dir():
         print(
@@ -219,7 +218,7 @@ def cmd_grade(args):
     except grade.LoadError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAIL
-    print(grade.as_json(args.out, results) if args.json else grade.scorecard(args.out, results))
+    print(grade.scorecard_json(args.out, results) if args.json else grade.scorecard(args.out, results))
     return 0 if all(r.status == "pass" for r in results) else EXIT_FAIL
 
 
@@ -307,6 +306,16 @@ def main(argv=None):
     except drawing.GraphTooLarge as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_TOO_LARGE
+    except ModuleNotFoundError as e:
+        if e.name not in EXTRAS:
+            raise
+        extra = EXTRAS[e.name]
+        print(
+            f"error: {args.command} needs the package '{e.name}' of the [{extra}] extra: "
+            f"pip install 'mini-autograd-engine[{extra}]' (in a clone: pip install '.[{extra}]')",
+            file=sys.stderr,
+        )
+        return EXIT_NO_EXTRA
     except BrokenPipeError:  # `python -m engine demo | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -18,15 +18,13 @@ class Value:
     __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_mark")
 
     def __init__(self, data, label=""):
-        self.data = data if type(data) is float else _number(data)
-        self.grad, self.label = 0.0, label
+        self.data, self.grad, self.label = data if type(data) is float else _number(data), 0.0, label
         self._op, self._a, self._b, self._mark = "", None, None, None  # a leaf: no op, no inputs
 
     _prev = property(lambda self: tuple(x for x in (self._a, self._b) if type(x) is Value))  # input Values
 
     def __repr__(self):
-        label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self.data!r}, grad={self.grad!r}{f', label={self.label!r}' if self.label else ''})"
 
     # The ops: each makes its output node; its gradient rule is its line in RULES. Numbers stay floats.
     def __add__(self, other):
@@ -154,7 +152,8 @@ def grad(output, inputs, create_graph=False):
         for x, gx in ((a, ga), (b, gb)):
             if type(x) is Value:
                 gs[x] = gs[x] + gx if x in gs else gx
-    return [g if type(g := gs.get(x, 0.0)) is Value else Value(g) for x in inputs]
+    grads = [gs.get(x, 0.0) for x in inputs]  # x + y hands one gradient to both: * 1.0 copies it exactly
+    return [Value(g) if type(g) is not Value else g * 1.0 if g in grads[:k] else g for k, g in enumerate(grads)]
 
 
 _data = lambda x: x.data if type(x) is Value else x  # the float in a Value; a number (or None) as it is
@@ -172,8 +171,9 @@ def _number(x):  # x as a float, or a TypeError that names what x is
 
 # IEEE float64 edge cases, as PyTorch has them where Python raises. They take Values too (one rule, both).
 inf, nan = math.inf, math.nan
-# x / +-0 is +-inf, or nan for 0 / 0 (a Value y is always true, so Values just divide)
-_div = lambda x, y: x / y if y else nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y)
+# x / +-0 is +-inf, or nan for 0 / 0; a Value divides as it is (its node is IEEE), and a Value y is always true
+_div = lambda x, y: (x / y if y or type(x) is Value else
+                     nan if x != x or x == 0 else math.copysign(inf, x) * math.copysign(1.0, y))  # fmt: skip
 # log(0) = -inf, log(-1) = nan; the log of a Value is a node
 _log = lambda x: x.log() if type(x) is Value else math.log(x) if x > 0 else -inf if x == 0 else nan
 _exp = lambda x: inf if x > 709.782712893384 else math.exp(x)  # exp overflows past log(max float)

@@ -46,7 +46,7 @@ async function main() {
     pyodide.FS.mkdirTree(dir);
     pyodide.FS.writeFile(`/home/pyodide/${path}`, text);
   }
-  run = pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide'); from engine.stepper import run; run");
+  run = pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide'); from engine.teach.stepper import explained; explained");
   viz = await Viz.instance();
   window.loadMilliseconds = Math.round(performance.now() - started);
   $("status").textContent = `ready (Python and Graphviz loaded in ${window.loadMilliseconds} ms)`;

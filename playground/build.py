@@ -11,7 +11,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENDOR = HERE / "vendor"
-ENGINE_MODULES = ["__init__.py", "engine.py", "expr.py", "draw.py", "stepper.py"]  # standard library + graphviz
+ENGINE_MODULES = [  # what the stepper needs: standard library + graphviz
+    "__init__.py", "engine.py", "ops.py", "draw/__init__.py", "draw/graph.py",
+    "teach/__init__.py", "teach/expr.py", "teach/stepper.py",
+]  # fmt: skip
 PYODIDE_FILES = ["pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 
 
@@ -29,7 +32,7 @@ def main():
     python = VENDOR / "python"
     files = []
     for name in ENGINE_MODULES:
-        (python / "engine").mkdir(parents=True, exist_ok=True)
+        (python / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "engine" / name, python / "engine" / name)
         files.append(f"engine/{name}")
     import graphviz  # the pure-Python package that writes DOT, copied as it is installed here

@@ -5,14 +5,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+
+from tests.support import ROOT
 
 pytest.importorskip("micrograd")
 
 from benchmarks import engines, report, timing, workloads
 from benchmarks.microgpt_value import Value as MicrogptValue
+from engine.models.moons import loss_and_accuracy, make_moons
 from engine.nn import MLP
-from engine.train import loss_and_accuracy, make_moons
 
 
 def _run(*args):

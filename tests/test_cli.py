@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, needs_dot, run_cli
 
-from engine.gallery import GALLERY
+from engine.check.gallery import GALLERY
+from tests.support import ROOT, needs_dot, run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -76,11 +76,11 @@ def test_every_gallery_expression_passes_the_torch_check(expr):
 
 
 def test_gallery_is_big_enough_and_covers_every_op():
+    from engine.check.gallery import on_values
     from engine.draw import walk
-    from engine.gallery import build
 
     assert len(GALLERY) >= 8
-    ops = {v._op for e in GALLERY for v in walk(build(e)[0])}
+    ops = {v._op for e in GALLERY for v in walk(on_values(e)[0])}
     assert {"+", "*", "/", "**", "pow", "exp", "log", "tanh", "relu", "sigmoid"} <= ops
 
 

@@ -5,22 +5,22 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, needs_dot, run_cli
 
-from engine import Value, pictures
-from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, walk
-from engine.gallery import DEMO, build
+from engine import Value
+from engine.check.gallery import DEMO, on_values
+from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, pictures, walk
+from tests.support import ROOT, needs_dot, run_cli
 
 
 def test_walk_visits_every_value_once_output_first():
-    out, leaves = build(DEMO)
+    out, leaves = on_values(DEMO)
     nodes = walk(out)
     assert nodes[0] is out and len(nodes) == len(set(nodes)) == 7
     assert set(leaves.values()) <= set(nodes)
 
 
 def test_draw_shows_label_data_grad_and_ops_with_kinds_coloured():
-    out, _ = build(DEMO)
+    out, _ = on_values(DEMO)
     out.backward()
     src = draw(out).source
     assert "rankdir=LR" in src
@@ -53,8 +53,8 @@ def test_too_large_graph_is_refused_unless_asked():
 
 def _dot_source_in_fresh_process():
     code = (
-        "from engine.gallery import BY_NAME, build\nfrom engine.draw import draw\n"
-        "out, _ = build(BY_NAME['mlp_loss']); out.backward(); print(draw(out).source, end='')"
+        "from engine.check.gallery import BY_NAME, on_values\nfrom engine.draw import draw\n"
+        "out, _ = on_values(BY_NAME['mlp_loss']); out.backward(); print(draw(out).source, end='')"
     )
     env = {**os.environ, "PYTHONHASHSEED": "random"}
     return subprocess.run(
@@ -68,7 +68,7 @@ def test_dot_source_is_identical_across_processes():
 
 @needs_dot
 def test_pictures_are_written_dot_first_then_svg_and_identical_twice(tmp_path):
-    out, _ = build(DEMO)
+    out, _ = on_values(DEMO)
     a = pictures.write([(draw(out), tmp_path / "one"), (draw(out * 2), tmp_path / "two")])
     b = pictures.write([(draw(out), tmp_path / "three")])
     assert [p.name for p in a] == ["one.dot", "two.dot", "one.svg", "two.svg"]

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, run_cli
 
-from engine import exercises, grade
-from engine.exercises import BUGS, EXERCISES
+from engine.teach import exercises, grade
+from engine.teach.exercises import BUGS, EXERCISES
+from tests.support import ROOT, run_cli
 
 
 def _workspace(folder, source):
@@ -145,7 +145,7 @@ def test_grading_runs_without_torch_against_the_reference_engine(tmp_path):
     folder = _workspace(tmp_path / "m", exercises.bug_source(next(b for b in BUGS if b.name == "mul_swapped")))
     code = (
         "import sys; sys.modules['torch'] = None\n"
-        "from engine import grade\n"
+        "from engine.teach import grade\n"
         f"print([r.status for r in grade.grade({str(folder)!r})])\n"
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)

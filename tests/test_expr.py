@@ -5,12 +5,12 @@ input is rejected before anything runs."""
 import math
 
 import pytest
-from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import Value
-from engine.expr import MAX_CHARS, MAX_OPS, ExprError, build, finite_difference, parse
+from engine.teach.expr import MAX_CHARS, MAX_OPS, ExprError, build, finite_difference, parse
+from tests.support import run_cli
 
 METHODS = ["exp", "log", "tanh", "relu", "sigmoid"]
 

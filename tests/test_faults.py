@@ -3,11 +3,12 @@
 import os
 
 import pytest
-from conftest import run_cli
 
-from engine import cli, draw
-from engine.check import Row, close
+from engine import cli
+from engine.check.compare import Row, close
+from engine.draw import graph as draw
 from engine.files import OutputError, ensure_dir, write_atomic
+from tests.support import run_cli
 
 pytest.importorskip("torch")
 

@@ -5,11 +5,11 @@ import os
 import random
 
 import pytest
-from conftest import run_cli
 
-from engine import gpt
-from engine.check import close
+from engine.check.compare import close
+from engine.models import gpt
 from engine.nn import Adam
+from tests.support import run_cli
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -76,18 +76,18 @@ def test_loss_and_every_gradient_equal_pytorch_float64(names, doc):
 
 
 def test_thirty_steps_lower_the_loss():
-    _, _, losses, _ = gpt.train(30, seed=1)
+    _, _, losses, _ = gpt.train_gpt(30, seed=1)
     assert sum(losses[-10:]) / 10 < sum(losses[:10]) / 10
 
 
 def test_the_same_seed_gives_the_same_names():
     runs = []
     for _ in range(2):
-        model, tok, losses, _ = gpt.train(5, seed=3)
+        model, tok, losses, _ = gpt.train_gpt(5, seed=3)
         rng = random.Random(3)
         runs.append((losses, [model.sample(tok, rng) for _ in range(5)]))
     assert runs[0] == runs[1]
-    other, tok, _, _ = gpt.train(5, seed=4)
+    other, tok, _, _ = gpt.train_gpt(5, seed=4)
     assert [other.sample(tok, random.Random(3)) for _ in range(5)] != runs[0][1]
 
 
@@ -129,6 +129,7 @@ def test_without_the_names_package_one_line_says_what_to_install(tmp_path):
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     code, _, err = run_cli("gpt", "--steps", "1", "--out", tmp_path / "o", env=env)
-    assert (
-        code == 1 and err.strip() == "error: the training data comes from the package 'names': pip install names==0.3.0"
+    assert code == 6 and err.strip() == (
+        "error: gpt needs the package 'names' of the [gpt] extra: "
+        "pip install 'mini-autograd-engine[gpt]' (in a clone: pip install '.[gpt]')"
     )

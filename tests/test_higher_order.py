@@ -6,9 +6,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import same  # noqa: E402
-
 from engine import Value, grad  # noqa: E402
+from engine.check.compare import close as same  # noqa: E402
 
 FUNCS = {
     "exp": lambda x: x.exp(),

@@ -1,11 +1,11 @@
 """The neural-network library, the two-moons training and its PyTorch twin."""
 
 import pytest
-from conftest import run_cli
 
 from engine import Value
+from engine.models.moons import loss_and_accuracy, make_moons, sgd_rate, summary_line, train_moons
 from engine.nn import MLP, Layer, Neuron, sgd_step
-from engine.train import learning_rate, loss_and_accuracy, make_moons, summary_line, train
+from tests.support import run_cli
 
 
 def test_mlp_shapes_parameters_and_seeded_reproducibility():
@@ -59,7 +59,7 @@ def test_make_moons_is_seeded_and_balanced():
 
 @pytest.mark.slow
 def test_training_reaches_full_accuracy():
-    _, _, history = train(steps=100, log=None)
+    _, _, history = train_moons(steps=100, log=None)
     loss, acc = history[-1]
     assert acc == 1.0 and loss < 0.05
     assert history[0][0] > 5 * loss
@@ -85,14 +85,14 @@ def test_training_matches_torch_nn_over_several_steps():
         loss, _ = loss_and_accuracy(ours, X, y)
         ours.zero_grad()
         loss.backward()
-        sgd_step(ours.parameters(), learning_rate(k, 100))
+        sgd_step(ours.parameters(), sgd_rate(k, 100))
 
         scores = net(tX).squeeze(1)
         tloss = torch.relu(1 - ty * scores).mean() + 1e-4 * sum((p * p).sum() for p in net.parameters())
         opt.zero_grad()
         tloss.backward()
         for group in opt.param_groups:
-            group["lr"] = learning_rate(k, 100)
+            group["lr"] = sgd_rate(k, 100)
         opt.step()
         assert loss.data == pytest.approx(tloss.item(), rel=0, abs=1e-9), f"step {k}"
 

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, needs_dot
+
+from tests.support import ROOT, needs_dot
+
+pytestmark = pytest.mark.notebook
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")

@@ -7,9 +7,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import same  # noqa: E402
-
 from engine import Value  # noqa: E402
+from engine.check.compare import close as same  # noqa: E402
 from tests.support import dags  # noqa: E402
 
 INF, NAN = math.inf, math.nan

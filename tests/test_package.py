@@ -1,12 +1,16 @@
 """The project installs as a package: `pip install .` into a fresh virtual environment gives
-`import engine` and the `mini-autograd-engine` command, usable from any folder."""
+`import engine` and the `mini-autograd-engine` command, usable from any folder. The engine alone needs
+nothing; each command that needs an extra says so in one line."""
 
 import subprocess
 import sysconfig
 import venv
 
 import pytest
-from conftest import ROOT, needs_dot
+
+from tests.support import ROOT, needs_dot
+
+pytestmark = pytest.mark.install
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +80,66 @@ def test_the_console_script_runs_the_demo_from_another_folder(installed, tmp_pat
     assert (tmp_path / "pictures" / "graph_after_backprop.svg").read_bytes() == (
         ROOT / "visualizations" / "graph_after_backprop.svg"
     ).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    """A fresh venv with nothing but `pip install .`: the core and no dependency at all."""
+    env_dir = tmp_path_factory.mktemp("bare")
+    venv.create(env_dir, with_pip=True)
+    (env_dir / "before.txt").write_text(_packages(env_dir))
+    python = env_dir / "bin" / "python"
+    pip = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", str(ROOT)], capture_output=True, text=True, check=False, timeout=600
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    return env_dir
+
+
+def _packages(env_dir):
+    freeze = [env_dir / "bin" / "python", "-m", "pip", "list", "--format=freeze"]
+    return subprocess.run(freeze, capture_output=True, text=True, check=True).stdout
+
+
+def test_pip_install_dot_brings_the_engine_and_no_dependency(bare, tmp_path):
+    before, after = set((bare / "before.txt").read_text().split()), set(_packages(bare).split())
+    assert {line.split("==")[0] for line in after - before} == {"mini-autograd-engine"} and before <= after
+    run = subprocess.run(
+        [
+            bare / "bin" / "python",
+            "-c",
+            "from engine import Value, grad; x = Value(3.0); (x * x).backward(); print(x.grad)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (run.returncode, run.stdout) == (0, "6.0\n"), run.stderr
+
+
+@pytest.mark.parametrize(
+    "command, extra, package",
+    [(["demo"], "pictures", "graphviz"), (["train"], "plots", "numpy"), (["gpt", "--steps", "1"], "gpt", "names")],
+)
+def test_a_command_without_its_extra_names_the_install_that_fixes_it(bare, tmp_path, command, extra, package):
+    run = subprocess.run(
+        [bare / "bin" / "mini-autograd-engine", *command, "--out", "o"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 6  # after what it could do without it: the demo prints its gradients first
+    assert run.stderr.splitlines() == [
+        f"error: {command[0]} needs the package '{package}' of the [{extra}] extra: "
+        f"pip install 'mini-autograd-engine[{extra}]' (in a clone: pip install '.[{extra}]')"
+    ]
+
+
+def test_the_teaching_commands_need_no_extra(bare, tmp_path):
+    engine = [bare / "bin" / "mini-autograd-engine"]
+    made = subprocess.run([*engine, "exercises", "--out", "hw"], cwd=tmp_path, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    graded = subprocess.run([*engine, "grade", "hw"], cwd=tmp_path, capture_output=True, text=True)
+    assert graded.returncode == 1 and "score: 0/90 points" in graded.stdout, graded.stderr

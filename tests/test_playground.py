@@ -7,10 +7,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
-from engine import stepper
-from engine.expr import build
+from engine.teach import stepper
+from engine.teach.expr import build
+from tests.support import ROOT
 from tests.support.browser import find_chromium, open_page
 
 PLAYGROUND = ROOT / "playground"
@@ -19,7 +19,7 @@ SHOTS = ROOT / "reports"  # CI uploads this folder
 
 
 def test_the_stepper_explains_a_shared_node_with_the_sum_over_its_uses():
-    result = json.loads(stepper.run("a = 3; s = a*a; L = s + a"))
+    result = json.loads(stepper.explained("a = 3; s = a*a; L = s + a"))
     sums = [s["sum"] for s in result["steps"] if s["sum"]]
     assert sums[-1] == "dL/da = 1 (through L) + 3 (through s) + 3 (through s) = 7"
     assert result["inputs"] == [{"name": "a", "value": 3.0, "grad": 7.0, "fd": pytest.approx(7.0, rel=1e-6)}]
@@ -27,7 +27,7 @@ def test_the_stepper_explains_a_shared_node_with_the_sum_over_its_uses():
 
 
 def test_the_stepper_reports_a_rejected_expression_as_one_line():
-    assert json.loads(stepper.run("a = 2; b = a +")) == {"error": "line 1, column 15: invalid syntax"}
+    assert json.loads(stepper.explained("a = 2; b = a +")) == {"error": "line 1, column 15: invalid syntax"}
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 import os
 
 import pytest
-from conftest import needs_dot, run_cli
 
+from tests.support import needs_dot, run_cli
 from tests.support.browser import find_chromium, open_page
 
 pytest.importorskip("torch")

@@ -3,15 +3,15 @@
 import os
 
 import pytest
-from conftest import needs_dot, run_cli
 
-from engine.gallery import DEMO, build
-from engine.steps import replay
+from engine.check.gallery import DEMO, on_values
+from engine.draw.steps import replay
+from tests.support import needs_dot, run_cli
 from tests.support.browser import find_chromium, open_page
 
 
 def test_replay_fills_the_same_gradients_as_backward_one_edge_at_a_time():
-    out, leaves = build(DEMO)
+    out, leaves = on_values(DEMO)
     steps = list(replay(out))
     assert len(steps) == 1 + 6  # the start, then one step per edge into an input
     assert steps[0][1] is out and steps[0][2] == ()
@@ -19,7 +19,7 @@ def test_replay_fills_the_same_gradients_as_backward_one_edge_at_a_time():
         ((x, v),) = edges
         assert x is node and x in v._prev
     replayed = {k: leaf.grad for k, leaf in leaves.items()}
-    ref, ref_leaves = build(DEMO)
+    ref, ref_leaves = on_values(DEMO)
     ref.backward()
     assert replayed == {k: leaf.grad for k, leaf in ref_leaves.items()}
     assert "dL/dc += dL/dd" in " ".join(caption for caption, _, _ in steps)

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine import grade
+from engine.teach import grade
 
 
 def main(argv=None):

@@ -15,7 +15,7 @@ import math
 from hypothesis import strategies as st
 
 from engine import Value
-from engine.check import close
+from engine.check.compare import close
 from engine.engine import RULES, topological_order
 
 RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG

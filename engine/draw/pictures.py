@@ -5,17 +5,17 @@ first, then DotNotFound says how many were written and how to install Graphviz (
 
 import shutil
 
-from . import draw as drawing
-from .draw import DotNotFound, svg
-from .files import write_atomic
-from .gallery import DEMO, GALLERY, build
+from ..check.gallery import DEMO, GALLERY, on_values
+from ..files import write_atomic
+from . import graph as drawing
+from .graph import DotNotFound, svg
 
 INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
 
 
 def before_after(expr):
     """Digraphs of expr's graph before and after backward()."""
-    return drawn_backward(build(expr)[0])
+    return drawn_backward(on_values(expr)[0])
 
 
 def drawn_backward(out):

@@ -2,8 +2,8 @@
 
 import math
 
-from .files import save_figure
-from .nn import MLP, sgd_step
+from ..files import save_figure
+from ..nn import MLP, sgd_step
 
 
 def make_moons(n=100, noise=0.1, seed=1):
@@ -29,11 +29,11 @@ def loss_and_accuracy(model, X, y, alpha=1e-4):
     return data_loss + reg, accuracy
 
 
-def learning_rate(step, steps):
+def sgd_rate(step, steps):
     return 1.0 - 0.9 * step / steps
 
 
-def train(steps=100, seed=0, data_seed=1, n=100, log=print):
+def train_moons(steps=100, seed=0, data_seed=1, n=100, log=print):
     """Train MLP(2, [16, 16, 1]) with relu; returns (model, data, history of (loss, accuracy))."""
     X, y = make_moons(n, seed=data_seed)
     model = MLP(2, [16, 16, 1], nonlin="relu", seed=seed)
@@ -42,7 +42,7 @@ def train(steps=100, seed=0, data_seed=1, n=100, log=print):
         loss, acc = loss_and_accuracy(model, X, y)
         model.zero_grad()
         loss.backward()
-        sgd_step(model.parameters(), learning_rate(k, steps))
+        sgd_step(model.parameters(), sgd_rate(k, steps))
         history.append((loss.data, acc))
         if log:
             log(f"step {k:3d}  loss {loss.data:.6f}  accuracy {acc:.0%}")

@@ -6,12 +6,10 @@ expression gives the same .dot and .svg bytes in every process."""
 import shutil
 import subprocess
 
-import graphviz
-
-from .engine import Value
+from ..engine import Value
+from ..ops import BY_OP
 
 MAX_NODES = 150  # Values in one picture; past this a graph is too large to read
-ROLES = {"/": ("num", "den"), "**": ("base", "exp"), "pow": ("base", "exp")}  # edge labels where operand order matters
 COLORS = {"input": "#cfe8ff", "intermediate": "#f4f4f4", "output": "#ffd59e", "constant": "#e6e6e6"}
 
 
@@ -50,6 +48,8 @@ def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=(), rankdir="LR")
     data, grad), a small node per op, inputs/intermediates/output in their own colours.
     highlight: a Value to outline; bold_edges: (input, output) Value pairs drawn bold;
     rankdir: "LR" (left to right) or "TB" (top to bottom)."""
+    import graphviz  # the [pictures] extra; imported here so that the rest of the package needs none
+
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     nodes = walk(root)
@@ -74,7 +74,8 @@ def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=(), rankdir="LR")
         dot.node(op, _escape(v._op), shape="circle" if len(v._op) < 3 else "ellipse", fontsize="10")
         dot.edge(op, name[v], **({"penwidth": "3", "color": "#d62728"} if v is highlight else {}))
         for i, x in enumerate((v._a, v._b)):
-            role = {"label": ROLES[v._op][i], "fontsize": "9"} if v._op in ROLES else {}
+            roles = BY_OP[v._op].roles  # edge labels where operand order matters
+            role = {"label": roles[i], "fontsize": "9"} if roles else {}
             if isinstance(x, Value):
                 bolded = (name[x], name[v]) in bold
                 dot.edge(name[x], op, **role, **({"penwidth": "3", "color": "#d62728"} if bolded else {}))
@@ -109,16 +110,3 @@ def svg(dot_source):
 def inline_svg(svg_text):
     """SVG text without its XML prolog and doctype, to put inside an HTML page."""
     return svg_text[svg_text.find("<svg") :]
-
-
-__all__ = [
-    "MAX_NODES",
-    "DotNotFound",
-    "GraphTooLarge",
-    "draw",
-    "draw_dot",
-    "fmt",
-    "inline_svg",
-    "svg",
-    "walk",
-]

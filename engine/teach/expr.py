@@ -5,7 +5,7 @@
 
 Statements are assignments, separated by `;` or new lines. A name set to a number is an input (a leaf
 Value labelled with the name); the others are expressions over + - * / **, unary -, parentheses,
-numbers, names and the methods .exp() .log() .tanh() .relu() .sigmoid(). The last assignment is the
+numbers, names and the methods of engine/ops.py (.exp(), .tanh(), ...). The last assignment is the
 output, and every assigned name labels its node. The text is parsed with `ast` and only those node
 types are accepted: nothing is ever passed to eval or exec, no other attribute or call exists, and
 numbers are floats, so no input can run code or hang. Every rejection is an ExprError that says
@@ -15,12 +15,12 @@ import ast
 import operator
 import warnings
 
-from .engine import Value
+from ..engine import Value
+from ..ops import METHODS  # one per op written as a method, from the ops table
 
 MAX_CHARS = 2_000
 MAX_OPS = 500
 MAX_EXPONENT = 1_000  # |n| of a constant exponent
-METHODS = ("exp", "log", "tanh", "relu", "sigmoid")
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _APPLY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
@@ -76,7 +76,7 @@ def _check(root):
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
             ops += 1
             if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant):
-                _number(node.right)
+                _constant(node.right)
                 if abs(node.right.value) > MAX_EXPONENT:
                     raise _error(node.right, f"an exponent may be at most {MAX_EXPONENT:,} in size")
             stack += [(node.left, depth + 1), (node.right, depth + 1)]
@@ -94,7 +94,7 @@ def _check(root):
             ops += 1
             stack.append((f.value, depth + 1))
         elif isinstance(node, ast.Constant):
-            _number(node)
+            _constant(node)
         elif isinstance(node, ast.Name):
             if node.id.startswith("_"):
                 raise _error(node, f"a name may not start with '_': {node.id}")
@@ -105,7 +105,7 @@ def _check(root):
     return ops
 
 
-def _number(node):
+def _constant(node):
     value = node.value
     if type(value) not in (int, float):
         raise _error(node, f"only numbers are allowed, not {type(value).__name__} {value!r}"[:120])
@@ -160,13 +160,13 @@ def build(text, leaf=Value, values=None):
 def _literal(node):
     """The number of `a = 2` or `a = -3`, else None."""
     if isinstance(node, ast.Constant):
-        return _number(node)
+        return _constant(node)
     if (
         isinstance(node, ast.UnaryOp)
         and isinstance(node.op, (ast.USub, ast.UAdd))
         and isinstance(node.operand, ast.Constant)
     ):
-        x = _number(node.operand)
+        x = _constant(node.operand)
         return -x if isinstance(node.op, ast.USub) else x
     return None
 

@@ -10,8 +10,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine as core
-from .files import ensure_dir, write_atomic
+from .. import engine as core
+from ..files import ensure_dir, write_atomic
+from ..ops import BY_OP, OPS
 
 
 @dataclass(frozen=True)
@@ -23,32 +24,23 @@ class Exercise:
     ops: tuple = ()  # the rows of RULES this exercise writes
 
 
+def _rules_exercise(number, name):
+    """The exercise that writes the rules of the ops engine/ops.py gives it: title and points from their rows."""
+    rows = [o for o in OPS if o.exercise == number]
+    written = [o.written for o in rows]
+    listed = " and ".join([", ".join(written[:-1]), written[-1]] if len(written) > 1 else written)
+    return Exercise(number, name, f"the rules of {listed}", sum(o.points for o in rows), tuple(o.op for o in rows))
+
+
 EXERCISES = (
-    Exercise(1, "add_mul", "the local derivatives of + and *", 10, ("+", "*")),
-    Exercise(2, "div_pow", "division and both kinds of power", 10, ("/", "**", "pow")),
-    Exercise(3, "exp_log", "exp and log", 10, ("exp", "log")),
-    Exercise(4, "activations", "tanh, relu and sigmoid", 10, ("tanh", "relu", "sigmoid")),
+    _rules_exercise(1, "add_mul"),
+    _rules_exercise(2, "div_pow"),
+    _rules_exercise(3, "exp_log"),
+    _rules_exercise(4, "activations"),
     Exercise(5, "topological_order", "the topological order (iterative; a node after all its users)", 15),
     Exercise(6, "backward", "backward() and _backward(): seed 1, each rule once, accumulate with +=", 20),
     Exercise(7, "grad", "grad(create_graph=True): gradients as graphs, for higher derivatives", 15),
 )
-
-# What each rule is, for the statement above its stub (a, b: the inputs; out: the output; g: d(loss)/d(out)).
-RULE_HINTS = {
-    "+": "out = a + b. Hint: nudging a by h nudges out by h, and the same for b.",
-    "*": "out = a * b. Hint: nudging a by h nudges out by h * b.",
-    "/": "out = a / b. Hint: d(out)/db = -a / b**2 = -out / b. Use _div(x, y) to divide (it keeps x / 0 IEEE).",
-    "**": "out = a ** b for a plain number b (b is a float, not a Value): no gradient for b, so return (.., None). "
-    "Hint: d(out)/da = b * a**(b - 1); use _pow_n(a, b - 1). Where b == 0, return 0.0 for a.",
-    "pow": "out = a ** b with b a Value: gradients for both. Hint: d(out)/db = a**b * log(a) = out * _log(a); "
-    "use _pow and _log, and _data(x) for the float inside.",
-    "exp": "out = exp(a): no b, so return (.., None). Hint: exp is its own derivative, and out is exp(a).",
-    "log": "out = log(a). Hint: d(out)/da = 1 / a; divide with _div.",
-    "tanh": "out = tanh(a). Hint: d(out)/da = 1 - tanh(a)**2, and out is tanh(a).",
-    "relu": "out = max(a, 0). Hint: the slope is 1 where out > 0 and 0 elsewhere (0 at a = 0, as in PyTorch); "
-    "_data(out) is its float.",
-    "sigmoid": "out = 1 / (1 + exp(-a)). Hint: d(out)/da = out * (1 - out).",
-}
 
 FUNCTION_HINTS = {
     "topological_order": (
@@ -161,9 +153,9 @@ def workspace_source(source=None):
     rows = sorted(zip(rules.value.keys, rules.value.values, strict=True), key=lambda kv: -kv[0].lineno)
     for key, value in rows:
         op = key.value
-        number = next(e.number for e in EXERCISES if op in e.ops)
+        number = BY_OP[op].exercise
         indent = " " * key.col_offset
-        statement = textwrap.wrap(f"exercise {number} ({op}): {RULE_HINTS[op]}", width=106, subsequent_indent="  ")
+        statement = textwrap.wrap(f"exercise {number} ({op}): {BY_OP[op].hint}", width=106, subsequent_indent="  ")
         stub = [f"{indent}# {line}" for line in statement]
         stub.append(f'{indent}"{op}": lambda a, b, out, g: todo({number}, "the rule of {op}"),')
         lines[key.lineno - 1 : value.end_lineno] = stub

@@ -5,8 +5,8 @@ import json
 import math
 import platform
 
-from .check import ATOL, RTOL
-from .draw import inline_svg
+from ..draw.graph import inline_svg
+from .compare import ATOL, RTOL
 
 
 def _num(x):

@@ -8,36 +8,22 @@ number; for an input used by several nodes, the running sum over its uses so far
 
 import json
 
+from ..draw.graph import draw, fmt
+from ..engine import RULES, Value, topological_order
+from ..ops import BY_OP, METHODS
 from . import expr
-from .draw import draw, fmt
-from .engine import RULES, Value, topological_order
-
-# d(node)/d(input), in words, for the input in position 0 (a) or 1 (b) of each op
-LOCAL = {
-    ("+", 0): "1",
-    ("+", 1): "1",
-    ("*", 0): "{b}",
-    ("*", 1): "{a}",
-    ("/", 0): "1 / {b}",
-    ("/", 1): "-{a} / {b}^2",
-    ("**", 0): "{n} * {a}^{m}",
-    ("pow", 0): "{b} * {a}^({b} - 1)",
-    ("pow", 1): "{a}^{b} * ln({a})",
-    ("exp", 0): "exp({a})",
-    ("log", 0): "1 / {a}",
-    ("tanh", 0): "1 - tanh({a})^2",
-    ("relu", 0): "1 if {a} > 0 else 0",
-    ("sigmoid", 0): "sigmoid({a}) * (1 - sigmoid({a}))",
-}
 
 
-def name(v):
+def node_name(v):
+    """What a node is called in the lesson: its label, else its op in parentheses (or x for a leaf)."""
     return v.label or f"({v._op})" if v._op else v.label or "x"
 
 
 def terms(out):
     """out.backward() replayed one chain-rule term at a time: yields (node, input, position of the input,
-    term) after adding each term to the input's .grad. Every gradient below out starts at 0, out's at 1."""
+    local derivative, term) after adding each term to the input's .grad. The local derivative is the rule
+    at upstream gradient 1 (the rules are linear in it), never term / upstream, which a 0 upstream would
+    break. Every gradient below out starts at 0, out's at 1."""
     order = topological_order(out)
     for v in order:
         v.grad = 0.0
@@ -50,45 +36,47 @@ def terms(out):
 def _terms(order):
     for v in order:
         a, b = v._a, v._b
-        grads = RULES[v._op](a.data, b.data if isinstance(b, Value) else b, v.data, v.grad)
-        for position, (x, gx) in enumerate(zip((a, b), grads, strict=True)):
+        inputs = (a.data, b.data if isinstance(b, Value) else b, v.data)
+        grads, slopes = RULES[v._op](*inputs, v.grad), RULES[v._op](*inputs, 1.0)
+        for position, (x, gx, local) in enumerate(zip((a, b), grads, slopes, strict=True)):
             if isinstance(x, Value):
                 x.grad += gx
-                yield v, x, position, gx
+                yield v, x, position, local, gx
 
 
 def explain(out):
     """The steps of out.backward() as dicts, after running it term by term (leaves' grads are filled)."""
-    top = name(out)
+    top = node_name(out)
     steps = [{"node": top, "input": top, "text": f"d{top}/d{top} = 1: every backward pass starts here", "sum": ""}]
     uses = {}
-    for v, x, position, gx in terms(out):
+    for v, x, position, local, gx in terms(out):
         a, b = v._a, v._b
-        local = gx / v.grad if v.grad else 0.0
-        formula = LOCAL[(v._op, position)].format(
-            a=name(a),
-            b=name(b) if isinstance(b, Value) else fmt(b) if b is not None else "",
-            n=fmt(b) if v._op == "**" else "",
-            m=fmt(b - 1) if v._op == "**" else "",
+        constant = not isinstance(b, Value)
+        formula = BY_OP[v._op].words(
+            position,
+            a=node_name(a),
+            b=fmt(b) if constant and b is not None else node_name(b) if b is not None else "",
+            n=fmt(b) if constant and b is not None else "",
         )
-        uses.setdefault(x, []).append((name(v), gx))
+        uses.setdefault(x, []).append((node_name(v), gx))
         through = uses[x]
         total = " + ".join(f"{fmt(t)} (through {n})" for n, t in through)
+        name_v, name_x = node_name(v), node_name(x)
         steps.append(
             {
-                "node": name(v),
-                "input": name(x),
+                "node": name_v,
+                "input": name_x,
                 "text": (
-                    f"d{top}/d{name(x)} += d{top}/d{name(v)} x d{name(v)}/d{name(x)} = {fmt(v.grad)} x "
-                    f"{fmt(local)} = {fmt(gx)}, where d{name(v)}/d{name(x)} = {formula} = {fmt(local)}"
+                    f"d{top}/d{name_x} += d{top}/d{name_v} x d{name_v}/d{name_x} = {fmt(v.grad)} x "
+                    f"{fmt(local)} = {fmt(gx)}, where d{name_v}/d{name_x} = {formula} = {fmt(local)}"
                 ),
-                "sum": f"d{top}/d{name(x)} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
+                "sum": f"d{top}/d{name_x} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
             }
         )
     return steps
 
 
-def run(text):
+def explained(text):
     """Everything the playground shows for text, as a JSON string (an "error" key when text is rejected)."""
     try:
         inputs, out = expr.build(text)
@@ -101,7 +89,8 @@ def run(text):
     rows = [{"name": k, "value": v.data, "grad": v.grad, "fd": fd[k]} for k, v in inputs.items()]
     return json.dumps(
         {
-            "output": {"name": name(out), "value": out.data},
+            "output": {"name": node_name(out), "value": out.data},
+            "methods": METHODS,
             "inputs": rows,
             "before": before,
             "after": after,

@@ -6,21 +6,20 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 
 import html
 
-from .draw import draw, fmt, inline_svg
-from .files import write_atomic
-from .gallery import DEMO, build
-from .stepper import name, terms
+from ..check.gallery import DEMO, on_values
+from ..files import write_atomic
+from ..teach.stepper import node_name, terms
+from .graph import draw, fmt, inline_svg
 
 
 def replay(out):
     """Yield (caption, highlighted Value, bold edges) after each step; grads are filled as it goes."""
-    top, steps = name(out), terms(out)
+    top, steps = node_name(out), terms(out)
     yield f"d{top}/d{top} = 1: every backward pass starts here", out, ()
-    for v, x, _, gx in steps:
-        local = fmt(gx / v.grad) if v.grad else "?"
+    for v, x, _, local, gx in steps:
         caption = (
-            f"d{top}/d{name(x)} += d{top}/d{name(v)} \u00d7 d{name(v)}/d{name(x)}"
-            f" = {fmt(v.grad)} \u00d7 {local} = {fmt(gx)}   (through {v._op})"
+            f"d{top}/d{node_name(x)} += d{top}/d{node_name(v)} \u00d7 d{node_name(v)}/d{node_name(x)}"
+            f" = {fmt(v.grad)} \u00d7 {fmt(local)} = {fmt(gx)}   (through {v._op})"
         )
         yield caption, x, ((x, v),)
 
@@ -64,7 +63,7 @@ show(0);
 
 def step_pictures(out_dir, expr=DEMO):
     """[(digraph, stem)] for every step of expr's replayed backward(), and the captions."""
-    out, _ = build(expr)
+    out, _ = on_values(expr)
     pictures, captions = [], []
     for k, (text, node, edges) in enumerate(replay(out)):
         caption = f"step {k}: {text}"

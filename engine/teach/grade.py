@@ -11,7 +11,6 @@ import ast
 import functools
 import importlib.util
 import json
-import operator
 import random
 import signal
 import sys
@@ -20,8 +19,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import check
-from . import engine as ref
+from .. import engine as ref
+from ..check import compare as check
+from ..ops import BY_OP
+from . import expr
 from .exercises import EXERCISES, rules_node
 
 TIME_LIMIT = 20  # seconds per exercise
@@ -105,13 +106,14 @@ class Fail(Exception):
     """A check failed; the message is the counterexample, in words."""
 
 
-def close(ours, ref_value, rtol=RTOL, atol=ATOL):
+def matches(ours, ref_value, rtol=RTOL, atol=ATOL):
     """The check's comparison, for a learner's result that may not even be a number."""
     is_number = isinstance(ours, (int, float)) and not isinstance(ours, bool)
     return is_number and check.close(ours, ref_value, rtol, atol)
 
 
-def fmt(x):
+def shown(x):
+    """A number as the grader's messages show it (anything else as its repr)."""
     return f"{x:.4g}" if isinstance(x, float) else repr(x)
 
 
@@ -183,59 +185,33 @@ def patched(module, rules=False, order=False):
 
 # --- random expressions ------------------------------------------------------------------------------
 
-UNARY = {"exp", "log", "tanh", "relu", "sigmoid"}
 
-# The forms a step of each op takes, as text and as code (a: node i, b: node j, j: the exponent of **); the
-# step's place k picks one, so derived ops (x - y, 2 - x, -x, 1.5 / x, 1.5 ** x) are checked as well. The
-# inputs are shaped so that the textbook rule holds: log and ** of a positive number, / by a positive one.
-FORMS = {
-    "log": [("({a}*{a} + 0.5).log()", lambda a, b, j: (a * a + 0.5).log())],
-    **{
-        op: [(f"({{a}}*0.5 + 0.25).{op}()", lambda a, b, j, op=op: getattr(a * 0.5 + 0.25, op)())]
-        for op in ("exp", "tanh", "relu", "sigmoid")
-    },
-    "**": [("({a}*{a} + 0.5)**{j}", lambda a, b, j: (a * a + 0.5) ** j)],
-    "pow": [
-        ("({a}*{a} + 0.5)**({b}*0.5)", lambda a, b, j: (a * a + 0.5) ** (b * 0.5)),
-        ("1.5**({b}*0.5)", lambda a, b, j: 1.5 ** (b * 0.5)),
-    ],
-    "/": [
-        ("1.5 / ({a}*{a} + 0.5)", lambda a, b, j: 1.5 / (a * a + 0.5)),
-        ("{a} / ({b}*{b} + 0.5)", lambda a, b, j: a / (b * b + 0.5)),
-    ],
-    "+": [
-        ("({a} + {b})", lambda a, b, j: a + b),
-        ("({a} - {b})", lambda a, b, j: a - b),
-        ("(2 - {a})", lambda a, b, j: 2.0 - a),
-    ],
-    "*": [("({a} * {b})", lambda a, b, j: a * b), ("(-{a} * 0.75)", lambda a, b, j: -a * 0.75)],
-}
-
-
-def _form(k, op):
-    forms = FORMS[op]
-    return forms[k % len(forms)]
-
-
-def build(spec, V):
-    """(leaves, out) of the expression spec = (inputs, steps) built with the Value class V. A step is
-    (op, i, j): op on node i and node j (or, for **, the exponent j)."""
+def program(spec):
+    """The expression-language text of spec = (inputs, steps): x0 = .., then one named node per step. A step
+    (op, i, j) is op on node i and node j (or, for x ** number, the exponent j), in one of the op's forms in
+    engine/ops.py; its place k picks which, so derived ops (x - y, 2 - x, 1.5 / x, ...) are checked as well."""
     inputs, steps = spec
-    nodes = [V(x) for x in inputs]
-    leaves = list(nodes)
+    lines = [f"x{k} = {x!r}" for k, x in enumerate(inputs)]
+    names = [f"x{k}" for k in range(len(inputs))]
     for k, (op, i, j) in enumerate(steps):
-        b = nodes[j] if op != "**" else None
-        nodes.append(_form(k, op)[1](nodes[i], b, j))
-    return leaves, nodes[-1]
+        row = BY_OP[op]
+        name = "out" if k == len(steps) - 1 else f"h{k}"
+        form = row.forms[k % len(row.forms)]
+        lines.append(f"{name} = " + form.format(a=names[i], b="" if row.constant_exponent else names[j], n=j))
+        names.append(name)
+    return "; ".join(lines)
+
+
+def instantiate(spec, V, values=None):
+    """(leaves, out) of spec's program built with the leaf class V (values: {x0: number} to move inputs)."""
+    inputs, out = expr.build(program(spec), leaf=V, values=values)
+    return list(inputs.values()), out
 
 
 def describe(spec):
-    inputs, steps = spec
-    names = [f"x{k}" for k in range(len(inputs))]
-    for k, (op, i, j) in enumerate(steps):
-        names.append(_form(k, op)[0].format(a=names[i], b=names[j] if op != "**" else "", j=j))
-    where = ", ".join(f"x{k} = {fmt(x)}" for k, x in enumerate(inputs))
-    return f"out = {names[-1]} at {where}"
+    steps = program(spec).split("; ")[len(spec[0]) :]
+    where = ", ".join(f"x{k} = {shown(x)}" for k, x in enumerate(spec[0]))
+    return f"{'; '.join(steps)} at {where}"
 
 
 def random_specs(ops, count=120, seed=0):
@@ -250,7 +226,7 @@ def random_specs(ops, count=120, seed=0):
             for k in range(size):
                 n = len(inputs) + k
                 op = rng.choice(ops)
-                j = rng.choice([2, 3, -1, 0.5, -0.5, 1.5]) if op == "**" else rng.randrange(n)
+                j = rng.choice([2, 3, -1, 0.5, -0.5, 1.5]) if BY_OP[op].constant_exponent else rng.randrange(n)
                 steps.append((op, rng.randrange(n), j))
             specs.append((inputs, steps))
     return specs
@@ -261,86 +237,60 @@ def expected_gradients(spec):
     try:
         import torch
     except ImportError:
-        leaves, out = build(spec, ref.Value)
+        leaves, out = instantiate(spec, ref.Value)
         return out.data, [g.data for g in ref.grad(out, leaves)]
-    leaves, out = build(spec, lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True))
+    leaves, out = instantiate(spec, lambda x: torch.tensor(x, dtype=torch.float64, requires_grad=True))
     grads = torch.autograd.grad(out, leaves, allow_unused=True)
     return out.item(), [0.0 if g is None else g.item() for g in grads]
 
 
 def _check_against_reference(spec, ours_value, ours_grads, what):
     value, want = expected_gradients(spec)
-    if not close(ours_value, value, 1e-7, 1e-9):
-        raise Fail(f"{describe(spec)}: your out is {fmt(ours_value)}; expected {fmt(value)}")
+    if not matches(ours_value, value, 1e-7, 1e-9):
+        raise Fail(f"{describe(spec)}: your out is {shown(ours_value)}; expected {shown(value)}")
     for k, (got, exp) in enumerate(zip(ours_grads, want, strict=True)):
-        if not close(got, exp, 1e-7, 1e-9):
-            raise Fail(f"{describe(spec)}: {what} dout/dx{k} is {fmt(got)}; expected {fmt(exp)}")
+        if not matches(got, exp, 1e-7, 1e-9):
+            raise Fail(f"{describe(spec)}: {what} dout/dx{k} is {shown(got)}; expected {shown(exp)}")
 
 
 def _finite_differences(spec, module, grads):
-    inputs, steps = spec
+    inputs = spec[0]
     h = 1e-6
     for k in range(len(inputs)):
-        up, down = list(inputs), list(inputs)
-        up[k] += h
-        down[k] -= h
-        numeric = (build((up, steps), module.Value)[1].data - build((down, steps), module.Value)[1].data) / (2 * h)
-        if not close(grads[k], numeric, 1e-4, 1e-5):
-            raise Fail(f"{describe(spec)}: your dout/dx{k} is {fmt(grads[k])}; finite differences say {fmt(numeric)}")
+        up = instantiate(spec, module.Value, {f"x{k}": inputs[k] + h})[1]
+        down = instantiate(spec, module.Value, {f"x{k}": inputs[k] - h})[1]
+        numeric = (up.data - down.data) / (2 * h)
+        if not matches(grads[k], numeric, 1e-4, 1e-5):
+            raise Fail(
+                f"{describe(spec)}: your dout/dx{k} is {shown(grads[k])}; finite differences say {shown(numeric)}"
+            )
 
 
 # --- the exercises -----------------------------------------------------------------------------------
 
-FORMULAS = {
-    "+": ("1", "1"),
-    "*": ("b", "a"),
-    "/": ("1 / b", "-a / b^2"),
-    "**": ("n * x^(n-1)", None),
-    "pow": ("b * a^(b-1)", "a^b * ln(a)"),
-    "exp": ("exp(x)", None),
-    "log": ("1 / x", None),
-    "tanh": ("1 - tanh(x)^2", None),
-    "relu": ("1 if x > 0 else 0", None),
-    "sigmoid": ("sigmoid(x) * (1 - sigmoid(x))", None),
-}
-POINTS = {  # the named cases: (a, b) for binary ops, x for unary ones (b the exponent for **)
-    "+": [(0.5, -1.5), (2.0, 3.0)],
-    "*": [(0.5, -1.5), (2.0, 3.0)],
-    "/": [(0.5, -1.5), (2.0, 4.0)],
-    "**": [(1.5, 3.0), (2.0, -1.0), (0.7, 0.5), (1.5, 0.0), (1.5, 1.0)],
-    "pow": [(1.5, 2.5), (2.0, -0.5), (1.5, 0.0), (0.5, 1.0)],
-    "exp": [0.5, -1.2],
-    "log": [0.5, 3.0],
-    "tanh": [0.5, -1.2],
-    "relu": [0.5, -1.2, 0.0],
-    "sigmoid": [0.5, -1.2],
-}
-
 
 def check_rule(module, op):
-    """The learner's rule of op at the named points, against the reference rule."""
-    for point in POINTS[op]:
+    """The learner's rule of op at the named cases of engine/ops.py, against the reference rule."""
+    row = BY_OP[op]
+    for case in row.cases:
         for g in (1.0, 2.5):
-            if op in UNARY:
-                a, b = point, None
-                out = getattr(ref.Value(a), op)().data
-                where = f"x = {fmt(a)}"
+            if len(row.local) == 1:  # one input gets a gradient: x (and the exponent n of **)
+                a, b = case if row.constant_exponent else (case, None)
+                out = row.apply(ref.Value(a), b).data
+                where, names = f"x = {shown(a)}" + (f", n = {shown(b)}" if b is not None else ""), ("x",)
             else:
-                a, b = point
-                out = (ref.Value(a) ** b if op == "**" else _BINARY[op](ref.Value(a), ref.Value(b))).data
-                where = f"a = {fmt(a)}, b = {fmt(b)}" if op != "**" else f"x = {fmt(a)}, n = {fmt(b)}"
+                a, b = case
+                out = row.apply(ref.Value(a), ref.Value(b)).data
+                where, names = f"a = {shown(a)}, b = {shown(b)}", ("a", "b")
             got = _pair(module.RULES[op](a, b, out, g), op)
             want = ref.RULES[op](a, b, out, g)
-            for k, var in enumerate(("a", "b") if op not in UNARY and op != "**" else ("x",)):
-                if not close(got[k], want[k]):
-                    formula = FORMULAS[op][k]
+            for k, var in enumerate(names):
+                if not matches(got[k], want[k]):
+                    formula = row.words(k, a=names[0], b="b", n="n")
                     raise Fail(
-                        f"{op}: at {where} with upstream gradient {fmt(g)}, your d/d{var} is {fmt(got[k])}; "
-                        f"expected {fmt(want[k])} ({formula})"
+                        f"{op}: at {where} with upstream gradient {shown(g)}, your d/d{var} is {shown(got[k])}; "
+                        f"expected {shown(want[k])} ({formula})"
                     )
-
-
-_BINARY = {"+": operator.add, "*": operator.mul, "/": operator.truediv, "pow": operator.pow}
 
 
 def grade_rules(module, exercise, finished_ops):
@@ -350,10 +300,10 @@ def grade_rules(module, exercise, finished_ops):
     # the learner's rules for the ops finished so far; the reference's for the + and * that shape the inputs
     rules = {**reference_rules(module), **{op: module.RULES[op] for op in ops}}
     for spec in random_specs(ops, seed=exercise.number):
-        leaves, out = build(spec, module.Value)
+        leaves, out = instantiate(spec, module.Value)
         _check_against_reference(spec, out.data, gradients(out, leaves, rules), "your")
     for spec in random_specs(ops, count=12, seed=100 + exercise.number):
-        leaves, out = build(spec, module.Value)
+        leaves, out = instantiate(spec, module.Value)
         _finite_differences(spec, module, gradients(out, leaves, rules))
 
 
@@ -379,7 +329,7 @@ def grade_order(module):
     if len(order) != 6000:
         raise Fail(f"on a chain of 6,000 nodes, your topological_order listed {len(order):,}")
     for spec in random_specs(set(ref.RULES), count=60, seed=5):
-        _, out = build(spec, V)
+        _, out = instantiate(spec, V)
         _check_order(module, out, f"for {describe(spec)}")
 
 
@@ -469,15 +419,15 @@ def grade_backward(module):
     want = [g.data for g in ref.grad((rx * rw + 0.3).tanh(), [rx, rw])]
     _expect("for o = tanh(x*w + 0.3), o.grad = 1, then _backward() on each node in order", [x, w], want, ["x", "w"])
     for spec in random_specs(set(ref.RULES), count=60, seed=6):
-        leaves, out = build(spec, V)
+        leaves, out = instantiate(spec, V)
         out.backward()
         _check_against_reference(spec, out.data, [leaf.grad for leaf in leaves], "after backward(), your")
 
 
 def _expect(where, values, want, names):
     for v, w, name in zip(values, want, names, strict=True):
-        if not close(v.grad, w):
-            raise Fail(f"{where}: your {name}.grad is {fmt(v.grad)}; expected {fmt(w)}")
+        if not matches(v.grad, w):
+            raise Fail(f"{where}: your {name}.grad is {shown(v.grad)}; expected {shown(w)}")
 
 
 def grade_grad(module):
@@ -496,22 +446,22 @@ def grade_grad(module):
     (r1,) = ref.grad(ry, [rx], create_graph=True)
     (r2,) = ref.grad(r1, [rx])
     where = "for y = tanh(x) * x**3 at x = 0.5"
-    if not close(d1.data, r1.data):
-        raise Fail(f"{where}: your dy/dx is {fmt(d1.data)}; expected {fmt(r1.data)}")
-    if not close(d2.data, r2.data):
-        raise Fail(f"{where}: your second derivative is {fmt(d2.data)}; expected {fmt(r2.data)}")
+    if not matches(d1.data, r1.data):
+        raise Fail(f"{where}: your dy/dx is {shown(d1.data)}; expected {shown(r1.data)}")
+    if not matches(d2.data, r2.data):
+        raise Fail(f"{where}: your second derivative is {shown(d2.data)}; expected {shown(r2.data)}")
     if y.grad != 7.0 or x.grad != 0.0:
-        raise Fail(f"{where}: grad() changed .grad (y.grad {fmt(y.grad)}, x.grad {fmt(x.grad)}); it must not")
+        raise Fail(f"{where}: grad() changed .grad (y.grad {shown(y.grad)}, x.grad {shown(x.grad)}); it must not")
     for spec in random_specs(set(ref.RULES) - {"relu"}, count=30, seed=7):
-        leaves, out = build(spec, V)
-        rleaves, rout = build(spec, ref.Value)
+        leaves, out = instantiate(spec, V)
+        rleaves, rout = instantiate(spec, ref.Value)
         firsts = module.grad(out, leaves, create_graph=True)
         rfirsts = ref.grad(rout, rleaves, create_graph=True)
         for k, (g, rg) in enumerate(zip(firsts, rfirsts, strict=True)):
             (g2,) = module.grad(g, [leaves[k]]) if g._op else (V(0.0),)
             (rg2,) = ref.grad(rg, [rleaves[k]]) if rg._op else (ref.Value(0.0),)
-            if not close(g.data, rg.data, 1e-7, 1e-9) or not close(g2.data, rg2.data, 1e-6, 1e-8):
-                raise Fail(f"{describe(spec)}: your d2out/dx{k}2 is {fmt(g2.data)}; expected {fmt(rg2.data)}")
+            if not matches(g.data, rg.data, 1e-7, 1e-9) or not matches(g2.data, rg2.data, 1e-6, 1e-8):
+                raise Fail(f"{describe(spec)}: your d2out/dx{k}2 is {shown(g2.data)}; expected {shown(rg2.data)}")
 
 
 def grade_one(module, exercise, finished_ops):
@@ -571,7 +521,7 @@ def scorecard(folder, results):
     return "\n".join(lines)
 
 
-def as_json(folder, results):
+def scorecard_json(folder, results):
     return json.dumps(
         {
             "version": JSON_VERSION,
