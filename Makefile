@@ -96,7 +96,7 @@ gpt: $(STAMP) ## Train a GPT on first names with this engine (about 2 minutes); 
 
 .PHONY: fuzz
 fuzz: $(STAMP) ## Differential fuzzing: 20,000 random DAGs against PyTorch (FUZZ_ARGS="--examples N")
-	$(PY) -m tests.support.fuzz $(FUZZ_ARGS)
+	$(PY) -m tools.fuzz $(FUZZ_ARGS)
 
 .PHONY: mutation
 mutation: $(STAMP) ## Mutation testing of engine/engine.py with mutmut: the score and the survivors

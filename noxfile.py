@@ -94,7 +94,7 @@ def gpt(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """Differential fuzzing: 20,000 random DAGs against PyTorch from a fixed seed (--examples N for more)."""
     install(session, DEV)
-    session.run("python", "-m", "tests.support.fuzz", *session.posargs)
+    session.run("python", "-m", "tools.fuzz", *session.posargs)
 
 
 @nox.session

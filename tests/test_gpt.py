@@ -124,7 +124,7 @@ def test_without_the_names_package_one_line_says_what_to_install(tmp_path):
     # a sitecustomize that hides `names`, as if it were not installed
     (tmp_path / "sitecustomize.py").write_text(
         "import sys\nclass Hide:\n    def find_spec(self, name, *a):\n"
-        "        if name == 'names':\n            raise ModuleNotFoundError(\"No module named 'names'\")\n"
+        "        if name == 'names':\n            raise ModuleNotFoundError(\"No module named 'names'\", name=name)\n"
         "sys.meta_path.insert(0, Hide())\n"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}

@@ -37,7 +37,9 @@ POINTS = [
 ]
 EXPONENTS = [0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, -0.5, 1.5, 1e300, -INF, INF, NAN]
 
-UNARY, BINARY = dags.UNARY, dags.BINARY  # the same ops the fuzzer draws from
+# the same ops the fuzzer draws from, derived from engine/ops.py
+UNARY = {k: f for k, (kind, f) in dags.INSTRUCTIONS.items() if kind == "unary"}
+BINARY = {k: f for k, (kind, f) in dags.INSTRUCTIONS.items() if kind == "binary"}
 
 
 def t(x):

@@ -17,34 +17,33 @@ from hypothesis import strategies as st
 from engine import Value
 from engine.check.compare import close
 from engine.engine import RULES, topological_order
+from engine.ops import OPS
 
 RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG
 SUM_TOL = 1e-12  # times S, the size of the terms summed: room for the order of summation
 
-BINARY = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
-    "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
-    "pow": lambda a, b: a**b,
-}
-UNARY = {
-    "neg": lambda a: -a,
-    "exp": lambda a: a.exp(),
-    "log": lambda a: a.log(),
-    "tanh": lambda a: a.tanh(),
-    "relu": lambda a: a.relu(),
-    "sigmoid": lambda a: a.sigmoid(),
-}
-WITH_CONSTANT = {
-    "add_c": lambda a, c: a + c,
-    "c_sub": lambda a, c: c - a,
-    "mul_c": lambda a, c: a * c,
-    "div_c": lambda a, c: a / c,
-    "c_div": lambda a, c: c / a,
-    "pow_c": lambda a, c: a**c,
-    "c_pow": lambda a, c: c**a,
-}
+def _instructions():
+    """{name: (kind, function)} of every way a DAG node applies an op, derived from engine/ops.py: each op on
+    Values, with a plain number on either side where Python allows one, and the derived ops (-, unary -),
+    which have no row of their own. kind: "binary" (two nodes), "unary" (one node) or "constant" (a node, a number)."""
+    out = {}
+    for row in OPS:
+        if row.method:
+            out[row.written] = ("unary", row.apply)
+        elif row.constant_exponent:
+            out[row.written.replace(" n", " c")] = ("constant", row.apply)
+        else:
+            out[row.written] = ("binary", row.apply)
+            out[row.written.replace(" b", " c")] = ("constant", row.apply)
+            out[row.written.replace("a ", "c ").replace(" b", " a")] = ("constant", lambda a, c, row=row: row.apply(c, a))
+    out["a - b"] = ("binary", lambda a, b: a - b)
+    out["c - a"] = ("constant", lambda a, c: c - a)
+    out["-a"] = ("unary", lambda a: -a)
+    return out
+
+
+INSTRUCTIONS = _instructions()
+KINDS = {kind: sorted(k for k, (kd, _) in INSTRUCTIONS.items() if kd == kind) for kind in ("binary", "unary", "constant")}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -3.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 1e-8, 1e8]
 CONSTANTS = [0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, 1e-3, 10.0]
 
@@ -63,14 +62,14 @@ def dags(draw, max_inputs=4, max_ops=50):
     prog = []
     for k in range(n_ops):
         size = len(xs) + k
-        kind = draw(st.sampled_from(["binary", "unary", "constant"]))
+        kind = draw(st.sampled_from(sorted(KINDS)))
         i = draw(st.integers(0, size - 1))
         if kind == "binary":
-            prog.append((draw(st.sampled_from(sorted(BINARY))), i, draw(st.integers(0, size - 1))))
+            prog.append((draw(st.sampled_from(KINDS[kind])), i, draw(st.integers(0, size - 1))))
         elif kind == "unary":
-            prog.append((draw(st.sampled_from(sorted(UNARY))), i, None))
+            prog.append((draw(st.sampled_from(KINDS[kind])), i, None))
         else:
-            prog.append((draw(st.sampled_from(sorted(WITH_CONSTANT))), i, draw(st.sampled_from(CONSTANTS))))
+            prog.append((draw(st.sampled_from(KINDS[kind])), i, draw(st.sampled_from(CONSTANTS))))
     return xs, prog
 
 
@@ -78,13 +77,9 @@ def evaluate(xs, prog, leaf):
     """Run the program on leaves made by `leaf`; the output is the last node."""
     leaves = [leaf(x) for x in xs]
     nodes = list(leaves)
-    for op, i, j in prog:
-        if op in BINARY:
-            nodes.append(BINARY[op](nodes[i], nodes[j]))
-        elif op in UNARY:
-            nodes.append(UNARY[op](nodes[i]))
-        else:
-            nodes.append(WITH_CONSTANT[op](nodes[i], j))
+    for name, i, j in prog:
+        kind, apply = INSTRUCTIONS[name]
+        nodes.append(apply(nodes[i]) if kind == "unary" else apply(nodes[i], nodes[j] if kind == "binary" else j))
     return leaves, nodes[-1]
 
 

@@ -1,4 +1,4 @@
-"""Differential fuzzing against PyTorch: python -m tests.support.fuzz [--examples N] [--seed S] (make fuzz).
+"""Differential fuzzing against PyTorch: python -m tools.fuzz [--examples N] [--seed S] (make fuzz).
 
 Hypothesis draws N random expression DAGs (tests/support/dags.py) from a fixed seed, runs each in
 this engine and in PyTorch float64, and compares the output and every input's gradient.
@@ -19,7 +19,7 @@ EXAMPLES = 20_000  # what `make fuzz` and `nox -s fuzz` check; every test run ch
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m tests.support.fuzz", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m tools.fuzz", description=__doc__.split("\n\n")[0])
     p.add_argument("--examples", type=int, default=EXAMPLES, help=f"DAGs to check (default: {EXAMPLES})")
     p.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default: 0)")
     args = p.parse_args(argv)
