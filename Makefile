@@ -49,6 +49,10 @@ demo: $(STAMP) ## Run the demo: gradients beside PyTorch's, before/after picture
 test: $(STAMP) ## Run the whole test suite (nox -s tests) with branch coverage of engine/: about 6 minutes
 	$(VENV)/bin/nox -s tests -- $(PYTEST_ARGS)
 
+.PHONY: test-fast
+test-fast: $(STAMP) ## The fast tier (nox -s unit): no Docker, browser, notebook, install or slow tests, under a minute
+	$(VENV)/bin/nox -s unit -- $(PYTEST_ARGS)
+
 .PHONY: lint
 lint: $(STAMP) ## ruff check, ruff format --check, hadolint on the Dockerfile, actionlint on the workflow
 	$(VENV)/bin/nox -s lint

@@ -41,6 +41,16 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "--cov", "--cov-report=term", "--cov-report=xml", *session.posargs)
 
 
+FAST = "not docker and not browser and not notebook and not install and not slow"
+
+
+@nox.session
+def unit(session: nox.Session) -> None:
+    """The fast tier for the inner loop: no Docker, browser, notebook, install or slow tests (under a minute)."""
+    install(session, DEV)
+    session.run("pytest", "-q", "-m", FAST, *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, hadolint on docker/Dockerfile, actionlint on the workflows."""

@@ -75,11 +75,13 @@ def test_loss_and_every_gradient_equal_pytorch_float64(names, doc):
     assert checked == len(model.parameters()) == 4192
 
 
+@pytest.mark.slow
 def test_thirty_steps_lower_the_loss():
     _, _, losses, _ = gpt.train_gpt(30, seed=1)
     assert sum(losses[-10:]) / 10 < sum(losses[:10]) / 10
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_names():
     runs = []
     for _ in range(2):

@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from engine import Value  # noqa: E402
+from engine import Value, grad  # noqa: E402
 from engine.check.compare import close as same  # noqa: E402
 from tests.support import dags  # noqa: E402
 
@@ -66,6 +66,11 @@ def assert_matches(fn, *xs):
     assert same(out, ref_out), f"value at {xs}: ours {out!r}, torch {ref_out!r}"
     for i, (a, b) in enumerate(zip(g, ref_g, strict=True)):
         assert same(a, b), f"grad {i} at {xs}: ours {a!r}, torch {b!r}"
+    vs = [Value(x) for x in xs]  # grad(create_graph=True) runs the same rules on Values: the same numbers
+    graphs = grad(fn(*vs), vs, create_graph=True)
+    assert len({id(d) for d in graphs}) == len(vs) and all(type(d) is Value for d in graphs)  # each its own
+    for i, (d, a) in enumerate(zip(graphs, g, strict=True)):
+        assert same(d.data, a), f"grad {i} at {xs} with create_graph: {d.data!r}, backward() {a!r}"
 
 
 @pytest.mark.parametrize("op", UNARY)

@@ -22,6 +22,7 @@ from engine.ops import OPS
 RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG
 SUM_TOL = 1e-12  # times S, the size of the terms summed: room for the order of summation
 
+
 def _instructions():
     """{name: (kind, function)} of every way a DAG node applies an op, derived from engine/ops.py: each op on
     Values, with a plain number on either side where Python allows one, and the derived ops (-, unary -),
@@ -35,7 +36,10 @@ def _instructions():
         else:
             out[row.written] = ("binary", row.apply)
             out[row.written.replace(" b", " c")] = ("constant", row.apply)
-            out[row.written.replace("a ", "c ").replace(" b", " a")] = ("constant", lambda a, c, row=row: row.apply(c, a))
+            out[row.written.replace("a ", "c ").replace(" b", " a")] = (
+                "constant",
+                lambda a, c, row=row: row.apply(c, a),
+            )
     out["a - b"] = ("binary", lambda a, b: a - b)
     out["c - a"] = ("constant", lambda a, c: c - a)
     out["-a"] = ("unary", lambda a: -a)
@@ -43,7 +47,9 @@ def _instructions():
 
 
 INSTRUCTIONS = _instructions()
-KINDS = {kind: sorted(k for k, (kd, _) in INSTRUCTIONS.items() if kd == kind) for kind in ("binary", "unary", "constant")}
+KINDS = {
+    kind: sorted(k for k, (kd, _) in INSTRUCTIONS.items() if kd == kind) for kind in ("binary", "unary", "constant")
+}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -3.0, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 1e-8, 1e8]
 CONSTANTS = [0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5, 3.0, 1e-3, 10.0]
 
