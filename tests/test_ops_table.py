@@ -29,7 +29,7 @@ def test_rules_and_the_teaching_table_name_the_same_ops():
         assert row.forms and row.cases and row.points > 0
         made = set()  # every form is the expression language's; some are derived ops (1.5 / x is 1.5 * x**-1)
         for form in row.forms:
-            inputs, out = expr.build(f"a = 0.5; b = -1.25; L = {form.format(a='a', b='b', n=2)}")
+            _, out = expr.build(f"a = 0.5; b = -1.25; L = {form.format(a='a', b='b', n=2)}")
             made |= {v._op for v in _nodes(out)}
         assert row.op in made, row.op
 
