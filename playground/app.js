@@ -18,6 +18,7 @@ function render() {
   const result = JSON.parse(run($("text").value));
   $("error").textContent = result.error || "";
   if (result.error) return;
+  $("methods").textContent = result.methods.map((m) => `.${m}()`).join(" ");  // engine/ops.py's
   $("before").replaceChildren(viz.renderSVGElement(result.before));
   $("after").replaceChildren(viz.renderSVGElement(result.after));
   const body = $("grads").querySelector("tbody");

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.ops import METHODS
 from engine.teach import stepper
 from engine.teach.expr import build
 from tests.support import ROOT
@@ -72,6 +73,7 @@ def page(site):
 def test_the_page_loads_offline_and_runs_the_demo(page):
     assert page.text_content("#status").startswith("ready")
     assert page.outside == []  # nothing was fetched from anywhere but 127.0.0.1
+    assert page.text_content("#methods") == " ".join(f".{m}()" for m in METHODS)  # from engine/ops.py
     assert page.locator("#before svg").count() == 1 and page.locator("#after svg").count() == 1
     (SHOTS / "playground-load-ms.txt").parent.mkdir(exist_ok=True)
     (SHOTS / "playground-load-ms.txt").write_text(f"{page.evaluate('window.loadMilliseconds')}\n")
