@@ -186,32 +186,33 @@ def patched(module, rules=False, order=False):
 # --- random expressions ------------------------------------------------------------------------------
 
 
-def program(spec):
-    """The expression-language text of spec = (inputs, steps): x0 = .., then one named node per step. A step
-    (op, i, j) is op on node i and node j (or, for x ** number, the exponent j), in one of the op's forms in
-    engine/ops.py; its place k picks which, so derived ops (x - y, 2 - x, 1.5 / x, ...) are checked as well."""
+def _statements(spec):
+    """The inputs' and the steps' statements of spec = (inputs, steps) in the expression language: x0 = .., then
+    one named node per step. A step (op, i, j) is op on node i and node j (or, for x ** number, the exponent j),
+    in one of the op's forms in engine/ops.py; its place k picks which, so derived ops (x - y, 2 - x, 1.5 / x, ...)
+    are checked as well."""
     inputs, steps = spec
-    lines = [f"x{k} = {x!r}" for k, x in enumerate(inputs)]
-    names = [f"x{k}" for k in range(len(inputs))]
+    given = [f"x{k} = {x!r}" for k, x in enumerate(inputs)]
+    names, made = [f"x{k}" for k in range(len(inputs))], []
     for k, (op, i, j) in enumerate(steps):
         row = BY_OP[op]
         name = "out" if k == len(steps) - 1 else f"h{k}"
         form = row.forms[k % len(row.forms)]
-        lines.append(f"{name} = " + form.format(a=names[i], b="" if row.constant_exponent else names[j], n=j))
+        made.append(f"{name} = " + form.format(a=names[i], b="" if row.constant_exponent else names[j], n=j))
         names.append(name)
-    return "; ".join(lines)
+    return given, made
 
 
 def instantiate(spec, V, values=None):
     """(leaves, out) of spec's program built with the leaf class V (values: {x0: number} to move inputs)."""
-    inputs, out = expr.build(program(spec), leaf=V, values=values)
+    given, made = _statements(spec)
+    inputs, out = expr.build("; ".join(given + made), leaf=V, values=values)
     return list(inputs.values()), out
 
 
 def describe(spec):
-    steps = program(spec).split("; ")[len(spec[0]) :]
     where = ", ".join(f"x{k} = {shown(x)}" for k, x in enumerate(spec[0]))
-    return f"{'; '.join(steps)} at {where}"
+    return f"{'; '.join(_statements(spec)[1])} at {where}"
 
 
 def random_specs(ops, count=120, seed=0):
