@@ -143,3 +143,19 @@ def test_the_teaching_commands_need_no_extra(bare, tmp_path):
     assert made.returncode == 0, made.stderr
     graded = subprocess.run([*engine, "grade", "hw"], cwd=tmp_path, capture_output=True, text=True)
     assert graded.returncode == 1 and "score: 0/90 points" in graded.stdout, graded.stderr
+
+
+def test_the_command_lines_extras_are_pyproject_tomls():
+    import re
+    import tomllib
+
+    from engine.cli import EXTRAS
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    packages = {
+        re.split(r"[<>=\[]", requirement)[0]: extra
+        for extra, requirements in extras.items()
+        for requirement in requirements
+        if extra != "all" and not requirement.startswith("mini-autograd-engine")
+    }
+    assert packages == EXTRAS
