@@ -7,7 +7,7 @@ MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
 
 PYTHON ?= python3
 VENV ?= .venv
-PY := $(VENV)/bin/python
+VENV_PY := $(VENV)/bin/python
 DOCKER ?= docker
 IMAGE ?= mini-autograd-engine
 OUT ?= $(CURDIR)/out
@@ -18,6 +18,7 @@ BENCH_ARGS ?=
 FULL ?=
 REV ?= HEAD
 FUZZ_ARGS ?=
+PY ?=
 
 STAMP := $(VENV)/.installed
 # torch's version is written once, in requirements.txt; everything reads it from there
@@ -26,13 +27,13 @@ TORCH := $(shell sed -n 's/^torch==//p' requirements.txt)
 # The venv: CPU torch, then requirements-dev.lock with every hash checked, then this project, editable.
 $(STAMP): requirements-dev.lock requirements.txt tools/install.sh pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	bash tools/install.sh $(PY) requirements-dev.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	bash tools/install.sh $(VENV_PY) requirements-dev.lock
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: venv
 venv: $(STAMP) ## Create .venv from the locks (the other targets do it when needed)
@@ -43,7 +44,7 @@ lock: $(STAMP) ## Regenerate the locks (requirements*.lock: every package, pinne
 
 .PHONY: demo
 demo: $(STAMP) ## Run the demo: gradients beside PyTorch's, before/after pictures in visualizations/
-	$(PY) -m engine demo
+	$(VENV_PY) -m engine demo
 
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite (nox -s tests) with branch coverage of engine/: about 6 minutes
@@ -59,23 +60,55 @@ lint: $(STAMP) ## ruff check, ruff format --check, hadolint on the Dockerfile, a
 
 .PHONY: render
 render: $(STAMP) ## Regenerate every before/after picture (.dot and .svg) into visualizations/
-	$(PY) -m engine render --out visualizations
+	$(VENV_PY) -m engine render --out visualizations
 
 .PHONY: report
 report: $(STAMP) ## Gradient comparison report: reports/report.md, report.json, index.html
-	$(PY) -m engine report --out reports
+	$(VENV_PY) -m engine report --out reports
 
 .PHONY: train
 train: $(STAMP) ## Train an MLP on two moons; plots in visualizations/moons_*.{png,svg}
-	$(PY) -m engine train
+	$(VENV_PY) -m engine train
+
+# make bench PY=python3.13: the training steps on another Python, in a venv of its own (.venv-python3.13)
+BENCH_VENV := .venv-$(notdir $(PY))
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmark against micrograd, microgpt's design and PyTorch: about 3 minutes (FULL=1: the full sweep)
-	$(PY) -m benchmarks $(if $(FULL),--full,) $(BENCH_ARGS)
+bench: $(STAMP) ## Benchmark against micrograd, microgpt's design and PyTorch, ~4 min (FULL=1: all; PY=python3.13: that Python)
+ifeq ($(PY),)
+	$(VENV_PY) -m benchmarks $(if $(FULL),--full,) $(BENCH_ARGS)
+else
+	bash tools/bench-venv.sh $(PY) $(BENCH_VENV) requirements-dev.lock
+	$(BENCH_VENV)/bin/python -m benchmarks --training-only --per-python $(BENCH_ARGS)
+endif
+
+.PHONY: bench-breakdown
+bench-breakdown: $(STAMP) ## Where a GPT step's time goes: gc, allocation, dispatch, sort (PY=python3.13, PY=pyodide)
+ifeq ($(PY),)
+	$(VENV_PY) -m benchmarks.breakdown $(BENCH_ARGS)
+else ifeq ($(PY),pyodide)
+	npm ci --prefix playground --no-audit --no-fund
+	node benchmarks/pyodide.mjs $(VENV) breakdown $(BENCH_ARGS)
+else
+	bash tools/bench-venv.sh $(PY) $(BENCH_VENV) requirements-dev.lock
+	$(BENCH_VENV)/bin/python -m benchmarks.breakdown $(BENCH_ARGS)
+endif
+
+.PHONY: bench-pyodide
+bench-pyodide: $(STAMP) ## The training steps in the playground's pinned Pyodide (CPython in WebAssembly) under Node
+	npm ci --prefix playground --no-audit --no-fund
+	node benchmarks/pyodide.mjs $(VENV) $(BENCH_ARGS)
+
+.PHONY: bench-pythons
+bench-pythons: ## make bench, then the training steps on CPython 3.12 and 3.13 and in Pyodide: the table of Pythons
+	$(MAKE) bench
+	$(MAKE) bench PY=python3.12
+	$(MAKE) bench PY=python3.13
+	$(MAKE) bench-pyodide
 
 .PHONY: versus
 versus: $(STAMP) ## This engine against its version at git revision REV (default HEAD), in one process
-	$(PY) -m benchmarks.versus $(REV)
+	$(VENV_PY) -m benchmarks.versus $(REV)
 
 DIR ?= exercises
 PORT ?= 8000
@@ -83,24 +116,24 @@ PORT ?= 8000
 .PHONY: playground
 playground: $(STAMP) ## Build the browser playground from pinned npm packages and serve it on http://127.0.0.1:8000
 	npm ci --prefix playground --no-audit --no-fund
-	$(PY) playground/build.py
-	$(PY) playground/serve.py --port $(PORT)
+	$(VENV_PY) playground/build.py
+	$(VENV_PY) playground/serve.py --port $(PORT)
 
 .PHONY: exercises
 exercises: $(STAMP) ## Write a learner's workspace into DIR (default: exercises/): the core with the pieces to write as stubs
-	$(PY) -m engine exercises --out $(DIR)
+	$(VENV_PY) -m engine exercises --out $(DIR)
 
 .PHONY: grade
 grade: $(STAMP) ## Grade the workspace in DIR (default: exercises/): a scorecard, one line per exercise
-	$(PY) -m engine grade $(DIR)
+	$(VENV_PY) -m engine grade $(DIR)
 
 .PHONY: gpt
 gpt: $(STAMP) ## Train a GPT on first names with this engine (about 2 minutes); samples and loss plot
-	$(PY) -m engine gpt
+	$(VENV_PY) -m engine gpt
 
 .PHONY: fuzz
 fuzz: $(STAMP) ## Differential fuzzing: 20,000 random DAGs against PyTorch (FUZZ_ARGS="--examples N")
-	$(PY) -m tools.fuzz $(FUZZ_ARGS)
+	$(VENV_PY) -m tools.fuzz $(FUZZ_ARGS)
 
 .PHONY: mutation
 mutation: $(STAMP) ## Mutation testing of engine/engine.py with mutmut: the score and the survivors

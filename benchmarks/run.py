@@ -11,6 +11,7 @@ only a pure-Python engine never pays. The column "ours, torch imported" shows th
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
@@ -22,7 +23,10 @@ from . import engines, memory, report, timing, workloads
 from .engines import MICRO, MICROGPT, OURS, TORCH
 
 ROOT = Path(__file__).resolve().parent.parent
-MLP_STEP, GPT_STEP = "MLP training step", "GPT training step"
+MLP_STEP, GPT_STEP, MICROGPT_STEP = "MLP training step", "GPT training step", "GPT step, microgpt's code"
+TRAINING, GPTS = (MLP_STEP, GPT_STEP, MICROGPT_STEP), (GPT_STEP, MICROGPT_STEP)
+RESULTS = ROOT / "benchmarks" / "results"
+PYTHONS = RESULTS / "pythons"  # one JSON per Python measured: CPython 3.11, 3.12, 3.13, Pyodide
 
 
 def plan(full):
@@ -32,6 +36,7 @@ def plan(full):
     rows.append(("wide sum 100,000", workloads.wide, 100_000, [MICRO]))
     rows.append((MLP_STEP, None, 0, [MICRO]))
     rows.append((GPT_STEP, None, 0, [MICROGPT]))  # micrograd has no exp or log: it cannot run the GPT
+    rows.append((MICROGPT_STEP, None, 0, [MICROGPT]))  # microgpt's own model code, on every engine
     return rows
 
 
@@ -40,22 +45,24 @@ def step_fn(e, key):
     if key == MLP_STEP:
         net, data = workloads.Mlp(e, workloads.mlp_init()), workloads.moons()
         return lambda: net.step(*data)
-    trainer = workloads.Gpt(e)
+    trainer = workloads.Gpt(e) if key == GPT_STEP else workloads.microgpt_code(e)
     return trainer.step
+
+
+def make_step(key, build, size):
+    """e -> a fresh step function of engine e on this workload (a training step, or build + backward)."""
+    if build is None:
+        return lambda e: step_fn(e, key)
+    return lambda e: timing.timed_step(e, build, size)
 
 
 def measure(engine_list, rows, nodes, sampling):
     """{workload: {engine name: timing.Samples}} for the engines of engine_list that each row names."""
     res = {}
     for key, build, size, peers in rows:
-        res[key], t0 = {}, time.perf_counter()
-        for e in engine_list:
-            if e is not OURS and e is not TORCH and e not in peers:
-                continue
-            if build is None:
-                res[key][e.name] = timing.sampled(step_fn(e, key), nodes[key], **sampling)
-            else:
-                res[key][e.name] = timing.timed(e, build, size, nodes[key], **sampling)
+        t0 = time.perf_counter()
+        chosen = [e for e in engine_list if e is OURS or e in peers or (e is TORCH and key != MICROGPT_STEP)]
+        res[key] = timing.interleaved(chosen, make_step(key, build, size), nodes[key], **sampling)
         print(f"  {key}: {', '.join(res[key])} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
     return res
 
@@ -67,7 +74,9 @@ def count_nodes(rows, e=OURS):
         if key == MLP_STEP:
             nodes[key] = workloads.mlp_nodes()
         elif key == GPT_STEP:
-            nodes[key] = workloads.gpt_nodes()
+            nodes[key] = workloads.nodes_per_step(workloads.Gpt(OURS))
+        elif key == MICROGPT_STEP:
+            nodes[key] = workloads.nodes_per_step(workloads.microgpt_code(OURS))
         else:
             nodes[key] = workloads.our_nodes(build(e, size)[1])
     return nodes
@@ -81,48 +90,53 @@ def check(key, samples):
     for s in samples.values():
         for a, b in zip(ours, s.results, strict=True):
             b = float(b)
-            worst = max(worst, abs(a - b) if key in (MLP_STEP, GPT_STEP) else abs(a - b) / (1 + abs(a)))
+            worst = max(worst, abs(a - b) if key in TRAINING else abs(a - b) / (1 + abs(a)))
     return worst
 
 
-def run(full=False):
+def run(full=False, training_only=False, with_torch=True, samples=5):
     started = time.perf_counter()
-    rows = plan(full)
-    sampling = {"samples": 3, "sample_nodes": 1_000_000 if full else 200_000}
+    rows = [r for r in plan(full) if r[0] in TRAINING or not training_only]
+    sampling = {"samples": samples, "sample_nodes": 1_000_000 if full else 200_000}
     nodes = count_nodes(rows)
     fails_at = timing.recursion_failure(MICRO, workloads.chain)
     sys.setrecursionlimit(20_000_000)  # for micrograd's and microgpt's recursive topological sorts only
     pure = measure([OURS, MICRO, MICROGPT], rows, nodes, sampling)
     off = timing.gc_off(lambda: measure([OURS], rows, nodes, sampling))
     wide_n = 100_000 if full else 20_000  # tracemalloc makes micrograd's collector crawl: 89 s at 100,000 here
-    mem = {"n": wide_n, "ours": memory.peak_bytes_per_node(OURS, wide_n)}
-    mem["micrograd"] = memory.peak_bytes_per_node(MICRO, wide_n)
+    peak, graph = memory.bytes_per_node(OURS, wide_n)
+    mem = {"n": wide_n, "ours": peak, "ours_graph": graph, "torch_rss": None}
+    # micrograd's recursive sort needs a 20,000-deep recursion here, which WebAssembly's stack cannot hold
+    mem["micrograd"] = memory.peak_bytes_per_node(MICRO, wide_n) if sys.platform != "emscripten" else None
     floors = {key: timing.floor_seconds(n) / n for key, n in nodes.items()}
-    engines.import_torch()
-    with_torch = measure([TORCH, OURS], rows, nodes, sampling)
-    mem["torch_rss"] = memory.torch_rss_per_node(wide_n)
+    imported = {}
+    if with_torch:
+        engines.import_torch()
+        imported = measure([TORCH, OURS], rows, nodes, sampling)
+        mem["torch_rss"] = memory.torch_rss_per_node(wide_n)
     out_rows, scaling = [], {"ours": [], "micrograd": [], "torch": [], "floor": []}
     for key, *_ in rows:
-        samples = {**pure[key], "torch": with_torch[key]["torch"]}
+        samples = {**pure[key], **{k: v for k, v in imported.get(key, {}).items() if k == "torch"}}
         row = {
             "workload": key,
             "nodes": nodes[key],
             "times_ns": {name: [t * 1e9 for t in s.medians()] for name, s in samples.items()},
             "vs": {name: timing.ratios(s, samples["ours"]) for name, s in samples.items() if name != "ours"},
-            "ours_torch_imported_ns": [t * 1e9 for t in with_torch[key]["ours"].medians()],
+            "ours_torch_imported_ns": [t * 1e9 for t in imported[key]["ours"].medians()] if imported else None,
             "ours_gc_off_ns": sum(off[key]["ours"].medians()) * 1e9,
             "floor_ns": floors[key] * 1e9,
             "check": check(key, samples),
-            "cannot_run": [] if key != GPT_STEP else ["micrograd"],
+            "cannot_run": ["micrograd"] + (["torch"] if key == MICROGPT_STEP else []) if key in GPTS else [],
         }
         if key.startswith("chain"):
             for name in ("ours", "micrograd", "torch"):
-                scaling[name].append((nodes[key], sum(row["times_ns"][name])))
+                if name in row["times_ns"]:
+                    scaling[name].append((nodes[key], sum(row["times_ns"][name])))
             scaling["floor"].append((nodes[key], row["floor_ns"]))
         out_rows.append(row)
     return {
         "machine": report.machine(),
-        "profile": "full" if full else "quick",
+        "profile": ("full" if full else "quick") + (", training steps only" if training_only else ""),
         "sampling": sampling,
         "rows": out_rows,
         "memory_bytes_per_node": mem,
@@ -137,21 +151,42 @@ def main(argv=None):
     p.add_argument(
         "--full", action="store_true", help="the whole sweep: the 1,000,000-step chain, 1,000,000-node samples"
     )
-    p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output folder")
-    p.add_argument("--no-readme", action="store_true", help="leave README.md's performance table alone")
+    p.add_argument("--training-only", action="store_true", help="only the training steps (MLP and both GPTs)")
+    p.add_argument("--no-torch", action="store_true", help="leave PyTorch out (it is left out anyway when missing)")
+    p.add_argument("--samples", type=int, default=5, help="paired samples per workload (default: 5; at least 3)")
+    p.add_argument(
+        "--per-python",
+        action="store_true",
+        help="write only this Python's row of the table of Pythons (results/pythons/), not the main results",
+    )
+    p.add_argument("--out", type=Path, default=RESULTS, help="output folder of the main results")
+    p.add_argument("--no-readme", action="store_true", help="leave README.md's performance tables alone")
     args = p.parse_args(argv)
+    if args.samples < 3:
+        p.error("--samples must be at least 3: a median and a spread need them")
+    with_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
     try:
-        ensure_dir(args.out)  # before the run, not after it: a bad folder fails in a second
-        res = run(full=args.full)
+        for folder in (PYTHONS, args.out):  # before the run, not after it: a bad folder fails in a second
+            ensure_dir(folder)
+        res = run(full=args.full, training_only=args.training_only, with_torch=with_torch, samples=args.samples)
+        res["command"] = " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)])
         text = report.markdown(res)
-        write_atomic(args.out / "latest.md", text)
-        write_atomic(args.out / "latest.json", json.dumps(res, indent=2) + "\n")
-        paths = report.plot(res, args.out / "scaling")
+        write_atomic(PYTHONS / f"{report.python_tag(res['machine'])}.json", json.dumps(res, indent=2) + "\n")
+        if not args.per_python:
+            write_atomic(args.out / "latest.md", text)
+            write_atomic(args.out / "latest.json", json.dumps(res, indent=2) + "\n")
+            paths = report.plot(res, args.out / "scaling") if res["scaling"]["ours"] else []
+            if not args.no_readme:
+                report.update_readme(ROOT / "README.md", text)
+            print(f"wrote {args.out / 'latest.md'}, latest.json, {', '.join(x.name for x in paths)}")
+        print(text)
+        table = report.pythons_table(PYTHONS)
+        write_atomic(RESULTS / "pythons.md", table)
         if not args.no_readme:
-            report.update_readme(ROOT / "README.md", text)
+            report.update_readme(ROOT / "README.md", table, report.PYTHONS_MARKERS)
+        print(table)
     except OutputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(text)
-    print(f"wrote {args.out / 'latest.md'}, latest.json, {', '.join(p.name for p in paths)} in {res['seconds']:.0f} s")
+    print(f"took {res['seconds']:.0f} s")
     return 0

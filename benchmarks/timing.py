@@ -52,6 +52,11 @@ def sampled(step, nodes, samples=3, sample_nodes=1_000_000):
 
 def timed(e, build, size, nodes, **sampling):
     """sampled() on build(e, size); each step's result is the first leaf's gradient."""
+    return sampled(timed_step(e, build, size), nodes, **sampling)
+
+
+def timed_step(e, build, size):
+    """A step function that builds build(e, size) and runs backward(); its result is the first leaf's gradient."""
     held = []  # the last step's graph, freed in the next step's timed forward
 
     def step():
@@ -64,7 +69,22 @@ def timed(e, build, size, nodes, **sampling):
         held.append((leaves, out))
         return t1 - t0, t2 - t1, e.grad(leaves[0])
 
-    return sampled(step, nodes, **sampling)
+    return step
+
+
+def interleaved(engine_list, make_step, nodes, samples=3, **sampling):
+    """{engine name: Samples}: one sample of each engine in turn, `samples` times, so that every engine sees
+    the same machine (a noisy neighbour slows a round, not an engine). make_step(e) gives a fresh step
+    function per sample; its last graph is freed when the sample ends, untimed, so it never weighs on the
+    collector while the next engine is timed."""
+    out = {e.name: Samples([], [], []) for e in engine_list}
+    for _ in range(samples):
+        for e in engine_list:
+            s = sampled(make_step(e), nodes, samples=1, **sampling)
+            out[e.name].fwd.extend(s.fwd)
+            out[e.name].bwd.extend(s.bwd)
+            out[e.name].results.extend(s.results)
+    return out
 
 
 def ratios(slow, fast):
@@ -74,28 +94,30 @@ def ratios(slow, fast):
 
 
 class _Bare:
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_mark")
+    """An object with the engine's six slots, made as the engine makes a node: by calling the class."""
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+
+    def __init__(self, data, label="", _op="", _a=None, _b=None):
+        self.data, self.grad, self.label = data, 0.0, label
+        self._op, self._a, self._b = _op, _a, _b
 
 
 def floor_seconds(n, reps=3):
-    """Allocating n bare objects with the engine's seven slots, linked like a chain: pure Python's
-    floor. Median of reps, after collecting what the engines measured before left behind."""
+    """Making n bare objects with the engine's six slots, linked like a chain: pure Python's floor.
+    Median of reps, after collecting what the engines measured before left behind."""
     gc.collect()
     return statistics.median(_floor_once(n) for _ in range(reps))
 
 
 def _floor_once(n):
-    new = object.__new__
     t0 = time.perf_counter()
     prev = None
     for _ in range(n):
-        o = new(_Bare)
-        o.data, o.grad, o.label = 1.0, 0.0, ""
-        o._op, o._a, o._b = "+", prev, None
-        o._mark = None
-        prev = o
+        prev = _Bare(1.0, "", "+", prev, None)
     t1 = time.perf_counter()
-    del prev
+    while prev is not None:  # unlinked one by one: freeing a chain at once is a C recursion Pyodide cannot hold
+        prev._a, prev = None, prev._a
     return t1 - t0
 
 

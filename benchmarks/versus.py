@@ -4,7 +4,7 @@
 
 REV's engine/engine.py (default: HEAD) is loaded from git beside the working tree's engine. For
 each workload the two engines take turns, sample by sample, so that both see the same machine; a
-sample is a run of consecutive steady-state steps of at least 1,000,000 nodes (see bench.sampled).
+sample is a run of consecutive steady-state steps of at least 1,000,000 nodes (see timing.interleaved).
 Prints forward/backward ns per node (medians), the ratio new/old of forward + backward as the
 median and min-max over the paired samples, and the peak bytes per node on the wide sum."""
 
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from . import engines, memory, timing
-from .run import ROOT, count_nodes, plan, step_fn
+from .run import ROOT, count_nodes, make_step, plan
 
 
 def load_engine(rev):
@@ -37,19 +37,6 @@ def load_engine(rev):
     return module
 
 
-def paired(pair, key, build, size, nodes, samples):
-    """{engine name: [(forward s/node, backward s/node), ...]}, one sample of each engine in turn."""
-    out = {e.name: [] for e in pair}
-    for _ in range(samples):
-        for e in pair:
-            if build is None:
-                s = timing.sampled(step_fn(e, key), nodes, samples=1)
-            else:
-                s = timing.timed(e, build, size, nodes, samples=1)
-            out[e.name].append((s.fwd[0], s.bwd[0]))
-    return out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.versus", description=__doc__.splitlines()[0])
     parser.add_argument("rev", nargs="?", default="HEAD", help="the git revision to compare against (default: HEAD)")
@@ -64,9 +51,9 @@ def main(argv=None):
     print(f"new (working tree) against old ({args.rev}): ns per node, forward / backward, medians of {args.samples}")
     print(f"{'workload':<20} {'old':>15} {'new':>15}  new/old (min-max)")
     for key, build, size, _ in rows:
-        res = paired([old, new], key, build, size, nodes[key], args.samples)
-        ratios = [sum(n) / sum(o) for o, n in zip(res["old"], res["new"], strict=True)]
-        med = {k: [statistics.median(s[i] for s in v) * 1e9 for i in (0, 1)] for k, v in res.items()}
+        res = timing.interleaved([old, new], make_step(key, build, size), nodes[key], samples=args.samples)
+        ratios = [n / o for o, n in zip(res["old"].totals, res["new"].totals, strict=True)]
+        med = {k: [t * 1e9 for t in v.medians()] for k, v in res.items()}
         print(
             f"{key:<20} {med['old'][0]:7,.0f} / {med['old'][1]:5,.0f} {med['new'][0]:7,.0f} / {med['new'][1]:5,.0f}"
             f"  {statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f})",

@@ -14,6 +14,7 @@ from engine.models.moons import make_moons, sgd_rate
 from engine.nn import Adam
 
 from . import engines
+from .microgpt_model import MicrogptCode
 
 
 def our_nodes(out):
@@ -154,16 +155,28 @@ class Gpt(Trainer):
         self.k += 1
 
 
+def microgpt_code(e, seed=42):
+    """microgpt's own model code and training step (benchmarks.microgpt_model) on engine e's Value class."""
+    return MicrogptCode(_value_class(e), gpt.load_names(), seed)
+
+
+def _value_class(e):
+    """The class whose instances e.leaf makes: microgpt's code calls Value(x) itself. PyTorch has none."""
+    if e is engines.TORCH:
+        raise ValueError("microgpt's model code needs a Value class; PyTorch's 0-d tensors are not one")
+    return e.leaf
+
+
 def mlp_nodes():
     X, y = moons()
     return our_nodes(Mlp(engines.OURS, mlp_init()).loss(X, y))
 
 
-def gpt_nodes(steps=20):
-    """Nodes per GPT step, averaged over the first steps' names (a name's length sets its graph's size)."""
-    g = Gpt(engines.OURS)
+def nodes_per_step(model, steps=20):
+    """Nodes per step of a GPT trainer (Gpt or microgpt_code), averaged over the first steps' names: a name's
+    length sets its graph's size."""
     total = 0
     for k in range(steps):
-        g.k = k
-        total += our_nodes(g.loss())
+        model.k = k
+        total += our_nodes(model.loss())
     return total // steps

@@ -8,18 +8,18 @@ runs the same rules on Values, so its gradients are graphs and can be differenti
 import math
 from numbers import Real
 
-_new = object.__new__  # makes an object without calling __init__
-
 
 class Value:
     """A float that remembers how it was computed, so that gradients can flow back to it."""
 
     # No __dict__, no closure per node, no reference cycle: refcounting frees a dropped graph at once.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_mark")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
 
-    def __init__(self, data, label=""):
+    def __init__(self, data, label="", _op="", _a=None, _b=None):
+        """Value(x) or Value(x, "x") is a leaf; an op makes its output node, the one place nodes are made,
+        as Value(out, "", op, a, b): no label, its op, its inputs (b a Value, a float constant, or None)."""
         self.data, self.grad, self.label = data if type(data) is float else _number(data), 0.0, label
-        self._op, self._a, self._b, self._mark = "", None, None, None  # a leaf: no op, no inputs
+        self._op, self._a, self._b = _op, _a, _b
 
     _prev = property(lambda self: tuple(x for x in (self._a, self._b) if type(x) is Value))  # input Values
 
@@ -29,33 +29,33 @@ class Value:
     # The ops: each makes its output node; its gradient rule is its line in RULES. Numbers stay floats.
     def __add__(self, other):
         if type(other) is Value:
-            return _node(self.data + other.data, "+", self, other)
+            return Value(self.data + other.data, "", "+", self, other)
         other = other if type(other) is float else _number(other)
-        return _node(self.data + other, "+", self, other)
+        return Value(self.data + other, "", "+", self, other)
 
     def __mul__(self, other):
         if type(other) is Value:
-            return _node(self.data * other.data, "*", self, other)
+            return Value(self.data * other.data, "", "*", self, other)
         other = other if type(other) is float else _number(other)
-        return _node(self.data * other, "*", self, other)
+        return Value(self.data * other, "", "*", self, other)
 
     def __truediv__(self, other):
         if type(other) is Value:
-            return _node(_div(self.data, other.data), "/", self, other)
+            return Value(_div(self.data, other.data), "", "/", self, other)
         other = other if type(other) is float else _number(other)
-        return _node(_div(self.data, other), "/", self, other)
+        return Value(_div(self.data, other), "", "/", self, other)
 
     def __pow__(self, other):  # Value ** Value is "pow"; Value ** number is "**", as PyTorch has it
         if type(other) is Value:
-            return _node(_pow(self.data, other.data), "pow", self, other)
+            return Value(_pow(self.data, other.data), "", "pow", self, other)
         other = other if type(other) is float else _number(other)
-        return _node(_pow_n(self.data, other), "**", self, other)
+        return Value(_pow_n(self.data, other), "", "**", self, other)
 
-    exp = lambda self: _node(_exp(self.data), "exp", self)
-    log = lambda self: _node(_log(self.data), "log", self)
-    tanh = lambda self: _node(math.tanh(self.data), "tanh", self)
-    relu = lambda self: _node(0.0 if self.data < 0 else self.data, "relu", self)
-    sigmoid = lambda self: _node(1.0 / (1.0 + _exp(-self.data)), "sigmoid", self)
+    exp = lambda self: Value(_exp(self.data), "", "exp", self)
+    log = lambda self: Value(_log(self.data), "", "log", self)
+    tanh = lambda self: Value(math.tanh(self.data), "", "tanh", self)
+    relu = lambda self: Value(0.0 if self.data < 0 else self.data, "", "relu", self)
+    sigmoid = lambda self: Value(1.0 / (1.0 + _exp(-self.data)), "", "sigmoid", self)
 
     # Derived ops: made of the ops above, so they need no rule of their own.
     __radd__ = __add__
@@ -93,15 +93,6 @@ class Value:
                 a.grad = a.grad + ga if a.grad else ga
 
 
-def _node(data, op, a, b=None):
-    """The one place where an op makes its output node (skipping __init__: data is a float)."""
-    v = _new(Value)
-    v.data, v.grad, v.label = data, 0.0, ""
-    v._op, v._a, v._b = op, a, b
-    v._mark = None
-    return v
-
-
 # How the gradient g at an op's output `out` flows to its inputs a and b: the chain rule, an op a line.
 # backward() passes floats (b None for one input); grad(create_graph=True) passes Values.
 # fmt: off
@@ -123,21 +114,20 @@ RULES = {
 
 def topological_order(root):
     """The non-leaf nodes below root, each after every node that uses it: depth-first without recursion.
-    The marks are new objects at every call, so a search cut short (an exception, Ctrl-C) misleads none."""
-    entered, listed = object(), object()
-    order, stack = [], [root] if root._op else []
+    Its marks live in a set of its own, not on the nodes, so a search cut short (Ctrl-C) leaves no trace."""
+    order, seen, stack = [], set(), [root] if root._op else []
     while stack:
         v = stack.pop()
-        if v._mark is entered:  # met again, after all its inputs: list it
-            v._mark = listed
-            order.append(v)
-        elif v._mark is not listed:  # met first (a node pushed twice is met first once)
-            v._mark = entered
-            stack.append(v)  # met again when its inputs, pushed above it, are done
-            if v._a._op:
-                stack.append(v._a)
-            if type(v._b) is Value and v._b._op:
-                stack.append(v._b)
+        if v is None:  # the node under this None has all its inputs listed: list it
+            order.append(stack.pop())
+        elif v not in seen:  # met first (a node pushed twice is met first once)
+            seen.add(v)
+            stack += v, None  # the None comes back up when the inputs, pushed above it, are done
+            a, b = v._a, v._b
+            if a._op and a not in seen:
+                stack.append(a)
+            if type(b) is Value and b._op and b not in seen:
+                stack.append(b)
     order.reverse()
     return order
 
@@ -159,9 +149,9 @@ def grad(output, inputs, create_graph=False):
 _data = lambda x: x.data if type(x) is Value else x  # the float in a Value; a number (or None) as it is
 
 
-def _number(x):  # x as a float, or a TypeError that names what x is
-    y = x.item() if not isinstance(x, Real) and getattr(x, "shape", None) == () else x  # NumPy 0-d array
-    if not isinstance(y, Real):
+def _number(x):  # x as a float, or a TypeError that names what x is; an int (the commonest) skips the ABC checks
+    y = x if type(x) is int or isinstance(x, Real) else x.item() if getattr(x, "shape", None) == () else x  # 0-d
+    if type(y) is not int and not isinstance(y, Real):
         raise TypeError(f"Value needs a real number (int, float, bool or NumPy scalar), got {type(x).__name__}")
     try:
         return float(y)

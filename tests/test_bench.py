@@ -123,3 +123,71 @@ def test_a_training_step_frees_the_previous_loss_inside_its_forward(monkeypatch)
     net.loss = lambda X, y: graph()
     assert [net.step(None, None)[2] for _ in range(2)] == [0.0, 1.0]
     assert log == ["clock", "build 0", "clock", "backward 0", "clock", *_steady(1)]
+
+
+def test_microgpts_own_model_code_trains_the_same_on_both_engines():
+    curves = []
+    for e in (engines.OURS, engines.MICROGPT):
+        m = workloads.microgpt_code(e)
+        curves.append([m.step()[2] for _ in range(3)])
+        assert all(p.grad == 0 for p in m.params)  # microgpt's update leaves each gradient at 0
+    assert curves[0] == pytest.approx(curves[1], rel=1e-12, abs=1e-12)
+    assert curves[0][0] != curves[0][2]
+
+
+def test_microgpts_own_model_code_and_engine_gpt_give_the_same_first_loss():
+    # the same weights from the same seed, the same first name: only the code that computes the loss differs
+    ours = workloads.Gpt(engines.OURS).step()[2]
+    microgpts = workloads.microgpt_code(engines.OURS).step()[2]
+    assert microgpts == pytest.approx(ours, rel=1e-12)
+
+
+def _run_of(python, pyodide=None, ratio=2.0, command="python -m benchmarks --training-only --per-python"):
+    rows = [
+        {"workload": key, "nodes": 1000, "times_ns": {"ours": [10.0, 10.0], peer: [10.0 * ratio, 10.0 * ratio]},
+         "vs": {peer: [ratio, ratio - 0.1, ratio + 0.1]}}
+        for key, peer in (("MLP training step", "micrograd"), ("GPT training step", "microgpt"),
+                          ("GPT step, microgpt's code", "microgpt"))
+    ]  # fmt: skip
+    machine = {"implementation": "CPython", "python": python, "pyodide": pyodide}
+    return {
+        "machine": machine,
+        "rows": rows,
+        "memory_bytes_per_node": {"ours": 137.4, "ours_graph": 117.4},
+        "sampling": {"samples": 5},
+        "command": command,
+    }
+
+
+def test_the_table_of_pythons_has_a_row_per_python_in_version_order_with_pyodide_last(tmp_path):
+    import json
+
+    for name, run in {
+        "pyodide-314.0.7": _run_of("3.14.2", pyodide="314.0.7", ratio=1.7),
+        "cpython-3.13": _run_of("3.13.0"),
+        "cpython-3.11": _run_of("3.11.7", ratio=2.2, command="python -m benchmarks"),
+    }.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(run))
+    lines = report.pythons_table(tmp_path).splitlines()
+    rows = [line for line in lines if line.startswith("| CPython") or line.startswith("| Pyodide")]
+    assert [r.split(" | ")[0] for r in rows] == [
+        "| CPython 3.11.7",
+        "| CPython 3.13.0",
+        "| Pyodide 314.0.7 (CPython 3.14.2, WebAssembly in Node)",
+    ]
+    assert rows[0].count("**2.20x** (2.10-2.30)") == 3 and "0.0 / 0.0" in rows[0]  # 1,000 nodes of 20 ns: 0.02 ms
+    assert rows[2].endswith("| 137 / 117 | 5 | `make bench-pyodide` |") and "`make bench PY=python3.13`" in rows[1]
+    assert rows[0].endswith("| `make bench` |")  # the main run, not a run of its own for that Python
+    assert report.python_tag(_run_of("3.13.0")["machine"]) == "cpython-3.13"
+
+
+def test_make_bench_on_another_python_uses_a_venv_of_its_own_and_writes_only_its_row():
+    dry = subprocess.run(
+        ["make", "-n", "bench", "PY=python3.13"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "bash tools/bench-venv.sh python3.13 .venv-python3.13 requirements-dev.lock" in dry
+    assert ".venv-python3.13/bin/python -m benchmarks --training-only --per-python" in dry
+    pyodide = subprocess.run(
+        ["make", "-n", "bench-pyodide"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "node benchmarks/pyodide.mjs .venv" in pyodide

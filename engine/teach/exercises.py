@@ -49,10 +49,10 @@ FUNCTION_HINTS = {
         node that uses it, so that backward() can walk the list in order. Do it without recursion: a
         chain of 100,000 nodes must work at Python's default recursion limit. Each node must appear
         once, even when several nodes use it, and a second call on the same graph must give the same list.
-        Hint: a depth-first search with your own stack. Pop a node; the first time, push it back, then
-        its inputs that are nodes (v._a, and v._b if it is a Value with an op); the second time, all its
-        inputs are done: list it. Mark nodes in v._mark with objects made fresh for each call
-        (entered, listed = object(), object()). Reverse the list at the end.""",
+        Hint: a depth-first search with your own stack and a set of the nodes seen. Pop a node; the
+        first time, push it back with a None above it, then its inputs that are nodes (v._a, and v._b
+        if it is a Value with an op); popping that None means all its inputs are done: list the node
+        under it. Reverse the list at the end.""",
     ),
     "_backward": (
         6,
@@ -182,7 +182,7 @@ BUGS = (
     Bug("tanh_of_input", "the tanh rule uses the input where it needs the output",
         "g * (1 - out * out)", "g * (1 - a * a)"),
     Bug("no_visited_marks", "a topological order that lists a shared node every time it meets it",
-        "        elif v._mark is not listed:", "        else:"),
+        "        elif v not in seen:", "        else:"),
     Bug("grads_not_reset", "backward() does not reset the gradients of the nodes it lists",
         "        for v in order:\n            v.grad = 0.0\n", ""),
     Bug("relu_at_zero", "relu's gradient at 0 is taken as 1 (PyTorch, and the rule, take 0)",
