@@ -204,21 +204,39 @@ def cmd_exercises(args):
 
 
 def cmd_grade(args):
-    """Grade a learner's engine.py, exercise by exercise: a scorecard (--json: for an autograder)."""
-    from .teach import grade
+    """Grade a learner's engine.py, exercise by exercise: a scorecard (--json: for an autograder). Several
+    workspaces (submissions/*), or --csv: the whole class, one row each, graded in parallel."""
+    from .teach import classroom, grade
 
-    if not args.out.is_dir():
+    folders = args.out if isinstance(args.out, list) else [args.out]
+    if len(folders) == 1 and not (args.csv or args.scorecards):
+        return _grade_one(grade, folders[0], args.json)
+    rows = classroom.grade_class(folders)
+    if args.csv:
+        write_atomic(args.csv, classroom.csv_text(rows))
+    if args.scorecards:
+        out_dir = ensure_dir(args.scorecards)
+        for name, text in classroom.scorecards(rows).items():
+            write_atomic(out_dir / name, text)
+    print(classroom.class_json(rows) if args.json else classroom.class_table(rows))
+    if args.csv and not args.json:
+        print(f"wrote {args.csv}" + (f" and {len(rows)} scorecards in {args.scorecards}" if args.scorecards else ""))
+    return 0
+
+
+def _grade_one(grade, folder, as_json):
+    if not folder.is_dir():
         print(
-            f"error: {args.out} is not a folder (make one with: python -m engine exercises --out {args.out})",
+            f"error: {folder} is not a folder (make one with: python -m engine exercises --out {folder})",
             file=sys.stderr,
         )
         return 2
     try:
-        results = grade.grade(args.out)
+        results = grade.grade(folder)
     except grade.LoadError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAIL
-    print(grade.scorecard_json(args.out, results) if args.json else grade.scorecard(args.out, results))
+    print(grade.scorecard_json(folder, results) if as_json else grade.scorecard(folder, results))
     return 0 if all(r.status == "pass" for r in results) else EXIT_FAIL
 
 
@@ -265,10 +283,10 @@ def parser():
             s.add_argument(
                 "out",
                 metavar="DIR",
-                nargs="?",
+                nargs="*",
                 type=_folder,
-                default=Path(default_out),
-                help=f"the workspace to grade (default: {default_out})",
+                default=[Path(default_out)],
+                help=f"the workspace(s) to grade, e.g. submissions/* (default: {default_out})",
             )
         else:
             s.add_argument(
@@ -284,6 +302,8 @@ def parser():
             s.add_argument("--bugs", action="store_true", help="engines with one classic bug each, to find and fix")
         if name == "grade":
             s.add_argument("--json", action="store_true", help="per-exercise points as JSON, for an autograder")
+            s.add_argument("--csv", type=_folder, help="write the class's table to this CSV file: a row per workspace")
+            s.add_argument("--scorecards", type=_folder, help="write each workspace's scorecard to this folder")
         if name == "gpt":
             s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
             s.add_argument("--seed", type=int, default=42, help="seed of the weights, the order and the samples")

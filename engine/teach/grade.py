@@ -3,39 +3,37 @@
 Each exercise is checked in three ways: a few named cases first; then random expressions made of
 the ops finished so far, against PyTorch float64 where it is installed and against the reference
 engine where it is not; then finite differences. A failure reports the smallest counterexample
-found, in words. Each exercise runs under a time limit, so a loop that never ends is a failure,
-not a hang. Pieces of other exercises are replaced by the reference while one is graded, so
-each exercise is graded on its own."""
+found, in words. Pieces of other exercises are replaced by the reference while one is graded, so
+each exercise is graded on its own.
 
-import ast
-import functools
-import importlib.util
+The learner's code never runs in this process. For each exercise, a child process (engine.teach.sandbox)
+imports DIR/engine.py and runs it on the inputs chosen here (engine.teach.probes), and hands back raw data:
+values, gradients, node positions, and exceptions by name. The verdict is computed here, from that data
+and the reference engine. The child is killed at the exercise's time limit, on every OS; whatever it
+prints, patches, raises or exits with, the worst it can do is fail its own exercise."""
+
 import json
-import random
-import signal
+import os
+import subprocess
 import sys
-import traceback
-from contextlib import contextmanager
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .. import engine as ref
 from ..check import compare as check
 from ..ops import BY_OP
-from . import expr
-from .exercises import EXERCISES, rules_node
+from .exercises import EXERCISES
+from .probes import CHAIN_NODES, graph, instantiate, random_specs, reference_order, statements
 
 TIME_LIMIT = 20  # seconds per exercise
 RTOL, ATOL = 1e-9, 1e-12
 JSON_VERSION = 1
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds this engine package
 
 
 class LoadError(Exception):
     """The learner's engine.py cannot be used; the message is one line naming the file (and line)."""
-
-
-class TimeLimit(Exception):
-    pass
 
 
 @dataclass
@@ -49,61 +47,16 @@ class Result:
     message: str = ""
 
 
-def load(folder):
-    """DIR/engine.py imported as a module of its own, or LoadError with one clear line."""
-    path = Path(folder) / "engine.py"
-    if not path.is_file():
-        raise LoadError(f"{path}: no such file (make a workspace with: python -m engine exercises --out {folder})")
-    source = path.read_text()
-    try:
-        compile(source, str(path), "exec")
-    except SyntaxError as e:
-        raise LoadError(f"{path}, line {e.lineno}: {e.msg}") from None
-    spec = importlib.util.spec_from_file_location(f"learner_engine_{abs(hash(str(path.resolve())))}", path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        with time_limit(TIME_LIMIT):
-            spec.loader.exec_module(module)
-    except TimeLimit:
-        raise LoadError(f"{path}: importing it did not finish in {TIME_LIMIT} s") from None
-    except Exception as e:
-        raise LoadError(f"{path}, line {_line_in(e, path) or '?'}: {type(e).__name__}: {e}") from None
-    for name in ("Value", "RULES", "topological_order", "grad"):
-        if not hasattr(module, name):
-            raise LoadError(f"{path} has no {name}: the grader needs every name of the workspace it was given")
-    for name in ("backward", "_backward"):
-        if not hasattr(module.Value, name):
-            raise LoadError(f"{path}: Value has no {name}()")
-    if not isinstance(module.RULES, dict):
-        raise LoadError(f"{path}: RULES is a {type(module.RULES).__name__}; it must be a dict of rules by op")
-    missing = sorted(set(ref.RULES) - set(module.RULES))
-    if missing:
-        raise LoadError(f"{path}: RULES has no row for {', '.join(missing)}")
-    return module
-
-
-def _line_in(error, path):
-    """The line of path where error was raised (the innermost frame there), or None."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if path and Path(f.filename) == Path(path)]
-    return frames[-1].lineno if frames else None
-
-
-@contextmanager
-def time_limit(seconds):
-    def stop(signum, frame):
-        raise TimeLimit
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 class Fail(Exception):
     """A check failed; the message is the counterexample, in words."""
+
+
+class Raised(Exception):
+    """The learner's code raised while a probe ran: its name, message and line in engine.py, as data."""
+
+    def __init__(self, data):
+        super().__init__(data["raised"])
+        self.name, self.message, self.line = data["raised"], data.get("message", ""), data.get("line")
 
 
 def matches(ours, ref_value, rtol=RTOL, atol=ATOL):
@@ -113,128 +66,150 @@ def matches(ours, ref_value, rtol=RTOL, atol=ATOL):
 
 
 def shown(x):
-    """A number as the grader's messages show it (anything else as its repr)."""
+    """A number as the grader's messages show it (anything else, from the child's data, as its repr)."""
+    if isinstance(x, dict):
+        return x.get("repr", "?")
     return f"{x:.4g}" if isinstance(x, float) else repr(x)
-
-
-# --- the reference pieces, working on the learner's Values --------------------------------------------
-
-
-@functools.cache
-def _reference_rules_code():
-    node = rules_node(ast.parse(Path(ref.__file__).read_text()))
-    return compile(ast.Expression(node.value), ref.__file__, "eval")
-
-
-def reference_rules(module):
-    """The reference RULES evaluated in the learner's module, so that they use its Value and helpers."""
-    return eval(_reference_rules_code(), vars(module))
-
-
-def reference_order(root):
-    """The non-leaf nodes below root, each after all its users (a dict of marks, for any Value class)."""
-    order, state, stack = [], {}, [root] if root._op else []
-    while stack:
-        v = stack.pop()
-        if state.get(v) == 1:
-            state[v] = 2
-            order.append(v)
-        elif v not in state:
-            state[v] = 1
-            stack.append(v)
-            for x in (v._a, v._b):
-                if hasattr(x, "_op") and x._op:
-                    stack.append(x)
-    order.reverse()
-    return order
-
-
-def gradients(out, leaves, rules):
-    """d(out)/d(leaf) for each leaf, by the chain rule with the given rules, touching no .grad."""
-    gs = {out: 1.0}
-    for v in reference_order(out):
-        a, b = v._a, v._b
-        ga, gb = _pair(rules[v._op](a.data, b.data if hasattr(b, "data") else b, v.data, gs[v]), v._op)
-        for x, gx in ((a, ga), (b, gb)):
-            if hasattr(x, "_op"):
-                gs[x] = gs[x] + gx if x in gs else gx
-    return [gs.get(leaf, 0.0) for leaf in leaves]
-
-
-def _pair(result, op):
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise Fail(f"{op}: your rule returned {result!r}; it must return a pair (gradient for a, gradient for b)")
-    return result
-
-
-@contextmanager
-def patched(module, rules=False, order=False):
-    """The learner's module with reference rules and/or a reference topological order, restored after."""
-    saved_rules, saved_order = dict(module.RULES), module.topological_order
-    try:
-        if rules:
-            module.RULES.update(reference_rules(module))
-        if order:
-            module.topological_order = reference_order
-        yield module
-    finally:
-        module.RULES.clear()
-        module.RULES.update(saved_rules)
-        module.topological_order = saved_order
-
-
-# --- random expressions ------------------------------------------------------------------------------
-
-
-def _statements(spec):
-    """The inputs' and the steps' statements of spec = (inputs, steps) in the expression language: x0 = .., then
-    one named node per step. A step (op, i, j) is op on node i and node j (or, for x ** number, the exponent j),
-    in one of the op's forms in engine/ops.py; its place k picks which, so derived ops (x - y, 2 - x, 1.5 / x, ...)
-    are checked as well."""
-    inputs, steps = spec
-    given = [f"x{k} = {x!r}" for k, x in enumerate(inputs)]
-    names, made = [f"x{k}" for k in range(len(inputs))], []
-    for k, (op, i, j) in enumerate(steps):
-        row = BY_OP[op]
-        name = "out" if k == len(steps) - 1 else f"h{k}"
-        form = row.forms[k % len(row.forms)]
-        made.append(f"{name} = " + form.format(a=names[i], b="" if row.constant_exponent else names[j], n=j))
-        names.append(name)
-    return given, made
-
-
-def instantiate(spec, V, values=None):
-    """(leaves, out) of spec's program built with the leaf class V (values: {x0: number} to move inputs)."""
-    given, made = _statements(spec)
-    inputs, out = expr.build("; ".join(given + made), leaf=V, values=values)
-    return list(inputs.values()), out
 
 
 def describe(spec):
     where = ", ".join(f"x{k} = {shown(x)}" for k, x in enumerate(spec[0]))
-    return f"{'; '.join(_statements(spec)[1])} at {where}"
+    return f"{'; '.join(statements(spec)[1])} at {where}"
 
 
-def random_specs(ops, count=120, seed=0):
-    """Random expressions of the given ops, smallest first: 1 step, then 2, ... up to 6."""
-    rng = random.Random(seed)
-    ops = sorted(ops)
-    specs = []
-    for size in range(1, 7):
-        for _ in range(count // 6):
-            inputs = [round(rng.uniform(-2, 2), 3) for _ in range(rng.randint(1, 3))]
-            steps = []
-            for k in range(size):
-                n = len(inputs) + k
-                op = rng.choice(ops)
-                j = rng.choice([2, 3, -1, 0.5, -0.5, 1.5]) if BY_OP[op].constant_exponent else rng.randrange(n)
-                steps.append((op, rng.randrange(n), j))
-            specs.append((inputs, steps))
-    return specs
+# --- the child process -------------------------------------------------------------------------------------
+
+
+def _child(engine_py, probes, limit):
+    """The child's report on probes: {"results": [...]} or {"load_error": line}; Fail if it did not finish."""
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        job, out = Path(tmp) / "job.json", Path(tmp) / "results.json"
+        job.write_text(json.dumps({"engine": str(engine_py), "probes": probes}))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
+        try:  # its cwd is the temporary folder: the workspace's engine.py must not stand in for the engine package
+            run = subprocess.run(
+                [sys.executable, "-m", "engine.teach.sandbox", str(job), str(out)],
+                cwd=tmp,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=limit,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:  # subprocess.run has killed it
+            raise Fail(f"did not finish in {limit} s (a loop that never ends?)") from None
+        try:
+            report = json.loads(out.read_text())
+        except (OSError, ValueError):
+            how = f"exit code {run.returncode}" if run.returncode >= 0 else f"killed by signal {-run.returncode}"
+            raise Fail(
+                f"the check's process ended before it was done ({how}): engine.py exited or crashed it"
+            ) from None
+    if not isinstance(report, dict) or not isinstance(report.get("results", report.get("load_error")), (list, str)):
+        raise Fail("the check's process handed back something unreadable: engine.py wrote over its results")
+    return report
+
+
+def checked_engine(folder):
+    """Check that DIR/engine.py loads (in a child process): LoadError with one clear line if it does not."""
+    path = Path(folder) / "engine.py"
+    if not path.is_file():
+        raise LoadError(f"{path}: no such file (make a workspace with: python -m engine exercises --out {folder})")
+    try:
+        report = _child(path.resolve(), [], TIME_LIMIT)
+    except Fail as e:
+        message = str(e).replace("did not finish", "importing it did not finish", 1)
+        raise LoadError(f"{path}: {message}") from None
+    if "load_error" in report:
+        raise LoadError(str(report["load_error"]).replace(str(path.resolve()), str(path)))
+    return path.resolve()
+
+
+# --- the plan: which probes each exercise runs, and how each one's data is judged ----------------------------
+
+
+def plan(exercise, finished_ops):
+    """The probes of one exercise, in the order they are judged."""
+    if exercise.ops:
+        probes = []
+        for op in exercise.ops:
+            row = BY_OP[op]
+            for case in row.cases:
+                for g in (1.0, 2.5):
+                    a, b = (case if row.constant_exponent else (case, None)) if len(row.local) == 1 else case
+                    out = row.apply(ref.Value(a), ref.Value(b) if len(row.local) == 2 else b).data
+                    probes.append({"kind": "rule", "op": op, "a": a, "b": b, "out": out, "g": g})
+        ops = sorted(set(finished_ops) | set(exercise.ops))
+        probes += [{"kind": "gradients", "spec": spec, "ops": ops} for spec in random_specs(ops, seed=exercise.number)]
+        for spec in random_specs(ops, count=12, seed=100 + exercise.number):
+            probes.append({"kind": "gradients", "spec": spec, "ops": ops, "h": 1e-6})
+        return probes
+    if exercise.name == "topological_order":
+        probes = [{"kind": "order", "what": {"case": "tanh"}, "calls": 2}, {"kind": "order", "what": {"case": "chain"}}]
+        return probes + [{"kind": "order", "what": {"spec": s}} for s in random_specs(set(ref.RULES), count=60, seed=5)]
+    if exercise.name == "backward":
+        probes = [{"kind": "backward_case", "name": name} for name in BACKWARD_CASES]
+        return probes + [{"kind": "backward", "spec": s} for s in random_specs(set(ref.RULES), count=60, seed=6)]
+    specs = random_specs(set(ref.RULES) - {"relu"}, count=30, seed=7)
+    return [{"kind": "grad_case"}] + [{"kind": "grad", "spec": s} for s in specs]
+
+
+def _spec(probe):
+    inputs, steps = probe["spec"]
+    return (list(inputs), [tuple(step) for step in steps])
+
+
+def judge_rule(probe, data):
+    op, a, b, out, g = probe["op"], probe["a"], probe["b"], probe["out"], probe["g"]
+    if "pair" not in data:
+        raise Fail(
+            f"{op}: your rule returned {data['returned']}; it must return a pair (gradient for a, gradient for b)"
+        )
+    row = BY_OP[op]
+    if len(row.local) == 1:
+        where, names = f"x = {shown(a)}" + (f", n = {shown(b)}" if b is not None else ""), ("x",)
+    else:
+        where, names = f"a = {shown(a)}, b = {shown(b)}", ("a", "b")
+    want = ref.RULES[op](a, b, out, g)
+    for k, var in enumerate(names):
+        if not matches(data["pair"][k], want[k]):
+            formula = row.words(k, a=names[0], b="b", n="n")
+            raise Fail(
+                f"{op}: at {where} with upstream gradient {shown(g)}, your d/d{var} is {shown(data['pair'][k])}; "
+                f"expected {shown(want[k])} ({formula})"
+            )
+
+
+def judge_gradients(probe, data):
+    spec = _spec(probe)
+    if "not_pair" in data:
+        raise Fail(
+            f"{data['not_pair']}: your rule returned {data['returned']}; it must return a pair "
+            "(gradient for a, gradient for b)"
+        )
+    if probe.get("h") is None:
+        _check_against_reference(spec, data["out"], data["grads"], "your")
+        return
+    for k, (grad, up, down) in enumerate(zip(data["grads"], data["up"], data["down"], strict=True)):
+        numeric = (up - down) / (2 * probe["h"])
+        if not matches(grad, numeric, 1e-4, 1e-5):
+            raise Fail(f"{describe(spec)}: your dout/dx{k} is {shown(grad)}; finite differences say {shown(numeric)}")
 
 
 def expected_gradients(spec):
-    """The output and d(out)/d(input): PyTorch float64 where it is installed, else the reference engine."""
+    """The output and d(out)/d(input): PyTorch float64 where it is installed, else the reference engine.
+    Remembered per spec: every workspace of a class is checked on the same expressions."""
+    key = repr(spec)
+    if key not in _EXPECTED:  # two threads may both compute it: the same numbers either way
+        _EXPECTED[key] = _expected(spec)
+    return _EXPECTED[key]
+
+
+_EXPECTED = {}  # the grader's expressions are a fixed, seeded set: a few hundred entries at most
+
+
+def _expected(spec):
     try:
         import torch
     except ImportError:
@@ -254,253 +229,169 @@ def _check_against_reference(spec, ours_value, ours_grads, what):
             raise Fail(f"{describe(spec)}: {what} dout/dx{k} is {shown(got)}; expected {shown(exp)}")
 
 
-def _finite_differences(spec, module, grads):
-    inputs = spec[0]
-    h = 1e-6
-    for k in range(len(inputs)):
-        up = instantiate(spec, module.Value, {f"x{k}": inputs[k] + h})[1]
-        down = instantiate(spec, module.Value, {f"x{k}": inputs[k] - h})[1]
-        numeric = (up.data - down.data) / (2 * h)
-        if not matches(grads[k], numeric, 1e-4, 1e-5):
+def judge_order(probe, data):
+    what = probe["what"]
+    if "spec" in what:
+        where = f"for {describe(_spec({'spec': what['spec']}))}"
+    elif what["case"] == "tanh":
+        where = "for out = tanh(h*h + h) * a with h = a*b"
+    else:
+        where = f"on a chain of {CHAIN_NODES:,} nodes"
+    root = graph(ref.Value, what)
+    canon = reference_order(root)
+    index = {id(v): k for k, v in enumerate(canon)}
+    for call, order in enumerate(data["calls"]):
+        here = where if call == 0 else "called a second time on the same graph"
+        if isinstance(order, dict):
+            raise Fail(f"{here}: your topological_order returned {order['type']}; it must return a list")
+        if "chain" in where and len(order) != len(canon):
+            raise Fail(f"{here}, your topological_order listed {len(order):,}")
+        if len(order) != len(set(map(str, order))):
             raise Fail(
-                f"{describe(spec)}: your dout/dx{k} is {shown(grads[k])}; finite differences say {shown(numeric)}"
+                f"{here}: your topological_order lists a node more than once: {len(order)} entries, "
+                f"expected each of the {len(canon)} nodes once"
             )
-
-
-# --- the exercises -----------------------------------------------------------------------------------
-
-
-def check_rule(module, op):
-    """The learner's rule of op at the named cases of engine/ops.py, against the reference rule."""
-    row = BY_OP[op]
-    for case in row.cases:
-        for g in (1.0, 2.5):
-            if len(row.local) == 1:  # one input gets a gradient: x (and the exponent n of **)
-                a, b = case if row.constant_exponent else (case, None)
-                out = row.apply(ref.Value(a), b).data
-                where, names = f"x = {shown(a)}" + (f", n = {shown(b)}" if b is not None else ""), ("x",)
-            else:
-                a, b = case
-                out = row.apply(ref.Value(a), ref.Value(b)).data
-                where, names = f"a = {shown(a)}, b = {shown(b)}", ("a", "b")
-            got = _pair(module.RULES[op](a, b, out, g), op)
-            want = ref.RULES[op](a, b, out, g)
-            for k, var in enumerate(names):
-                if not matches(got[k], want[k]):
-                    formula = row.words(k, a=names[0], b="b", n="n")
+        if set(order) != set(range(len(canon))):
+            extra = " (a leaf among them)" if "leaf" in order else ""
+            raise Fail(
+                f"{here}: your topological_order lists {len(order)} nodes{extra}; "
+                f"expected the {len(canon)} non-leaf nodes below the root"
+            )
+        pos = {k: p for p, k in enumerate(order)}
+        for v in canon:
+            for x in (v._a, v._b):
+                if type(x) is ref.Value and x._op and pos[index[id(x)]] < pos[index[id(v)]]:
                     raise Fail(
-                        f"{op}: at {where} with upstream gradient {shown(g)}, your d/d{var} is {shown(got[k])}; "
-                        f"expected {shown(want[k])} ({formula})"
+                        f"{here}: your topological_order puts a node ({x._op}) before a node that uses it ({v._op})"
                     )
 
 
-def grade_rules(module, exercise, finished_ops):
-    for op in exercise.ops:
-        check_rule(module, op)
-    ops = set(finished_ops) | set(exercise.ops)
-    # the learner's rules for the ops finished so far; the reference's for the + and * that shape the inputs
-    rules = {**reference_rules(module), **{op: module.RULES[op] for op in ops}}
-    for spec in random_specs(ops, seed=exercise.number):
-        leaves, out = instantiate(spec, module.Value)
-        _check_against_reference(spec, out.data, gradients(out, leaves, rules), "your")
-    for spec in random_specs(ops, count=12, seed=100 + exercise.number):
-        leaves, out = instantiate(spec, module.Value)
-        _finite_differences(spec, module, gradients(out, leaves, rules))
-
-
-def grade_order(module):
-    V = module.Value
-    a, b = V(2.0), V(-3.0)
-    h = a * b
-    out = (h * h + h).tanh() * a
-    _check_order(module, out, "for out = tanh(h*h + h) * a with h = a*b")
-    _check_order(module, out, "called a second time on the same graph")
-    x = V(0.5)
-    y = x
-    for _ in range(3000):
-        y = y * 1.0 + 0.0
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
-    try:
-        order = module.topological_order(y)
-    except RecursionError:
-        raise Fail("on a chain of 6,000 nodes, your topological_order hit RecursionError: make it iterative") from None
-    finally:
-        sys.setrecursionlimit(limit)
-    if len(order) != 6000:
-        raise Fail(f"on a chain of 6,000 nodes, your topological_order listed {len(order):,}")
-    for spec in random_specs(set(ref.RULES), count=60, seed=5):
-        _, out = instantiate(spec, V)
-        _check_order(module, out, f"for {describe(spec)}")
-
-
-def _check_order(module, root, where):
-    order = module.topological_order(root)
-    want = reference_order(root)
-    if not isinstance(order, list):
-        raise Fail(f"{where}: your topological_order returned {type(order).__name__}; it must return a list")
-    if len(order) != len(set(order)):
-        raise Fail(
-            f"{where}: your topological_order lists a node more than once: {len(order)} entries, "
-            f"expected each of the {len(want)} nodes once"
-        )
-    if set(order) != set(want):
-        extra = " (a leaf among them)" if any(not v._op for v in order) else ""
-        raise Fail(
-            f"{where}: your topological_order lists {len(order)} nodes{extra}; "
-            f"expected the {len(want)} non-leaf nodes below the root"
-        )
-    pos = {v: k for k, v in enumerate(order)}
-    for v in order:
-        for x in (v._a, v._b):
-            if hasattr(x, "_op") and x._op and pos[x] < pos[v]:
-                raise Fail(
-                    f"{where}: your topological_order puts a node ({x._op}) before a node that uses it ({v._op})"
-                )
-
-
-def grade_backward(module):
-    V = module.Value
-    a, b, c, f = V(2.0), V(-3.0), V(10.0), V(-2.0)
-    L = (a * b + c) * f
-    L.backward()
-    _expect(
-        "for L = (a*b + c)*f at a = 2, b = -3, c = 10, f = -2",
-        [L, a, b, c, f],
-        [1.0, 6.0, -4.0, -2.0, 4.0],
-        ["L", "a", "b", "c", "f"],
-    )
-    a = V(3.0)
-    b = a + a
-    b.backward()
-    _expect("for b = a + a (a used twice) at a = 3", [a], [2.0], ["a"])
-    x, y, z = V(2.0), V(3.0), V(5.0)
-    out = x * y + x * z
-    out.backward()
-    _expect(
-        "for out = x*y + x*z (x used by two nodes) at x = 2, y = 3, z = 5", [x, y, z], [8.0, 2.0, 2.0], ["x", "y", "z"]
-    )
-    x = V(2.0)
-    y = x * x
-    z = y * 3.0
-    z.backward()
-    z.backward()
-    _expect(
-        "for z = (x*x)*3 at x = 2, backward() called twice (leaves add up, other nodes hold the last call)",
-        [x, y, z],
-        [24.0, 3.0, 1.0],
-        ["x", "x*x", "z"],
-    )
-    leaf = V(1.5)
-    leaf.backward()
-    leaf.backward()
-    _expect("for a leaf x, x.backward() called twice (a leaf adds 1 each time)", [leaf], [2.0], ["x"])
-    p, q = V(1.5), V(-2.0)
-    r = p * q
-    r.grad = 1.0
-    r._backward()
-    r._backward()
-    _expect(
-        "for r = p*q at p = 1.5, q = -2 with r.grad = 1, r._backward() called twice (it adds each time)",
-        [p, q],
-        [-4.0, 3.0],
-        ["p", "q"],
-    )
-    s = p * p
-    s.grad = 1.0
-    p.grad = 0.0
-    s._backward()
-    _expect("for s = p*p at p = 1.5 with s.grad = 1, then s._backward()", [p], [3.0], ["p"])
-    x, w = V(0.5), V(-1.0)
-    o = (x * w + 0.3).tanh()
-    o.grad = 1.0
-    for v in reference_order(o):
-        v._backward()
+def _reference_grads_in_order():
     rx, rw = ref.Value(0.5), ref.Value(-1.0)
-    want = [g.data for g in ref.grad((rx * rw + 0.3).tanh(), [rx, rw])]
-    _expect("for o = tanh(x*w + 0.3), o.grad = 1, then _backward() on each node in order", [x, w], want, ["x", "w"])
-    for spec in random_specs(set(ref.RULES), count=60, seed=6):
-        leaves, out = instantiate(spec, V)
-        out.backward()
-        _check_against_reference(spec, out.data, [leaf.grad for leaf in leaves], "after backward(), your")
+    return [g.data for g in ref.grad((rx * rw + 0.3).tanh(), [rx, rw])]
 
 
-def _expect(where, values, want, names):
-    for v, w, name in zip(values, want, names, strict=True):
-        if not matches(v.grad, w):
-            raise Fail(f"{where}: your {name}.grad is {shown(v.grad)}; expected {shown(w)}")
+# name: (where, the expected grads, their names), in backward_case's order of Values
+BACKWARD_CASES = {
+    "chain of ops": ("for L = (a*b + c)*f at a = 2, b = -3, c = 10, f = -2", [1.0, 6.0, -4.0, -2.0, 4.0],
+                     ["L", "a", "b", "c", "f"]),
+    "a + a": ("for b = a + a (a used twice) at a = 3", [2.0], ["a"]),
+    "x*y + x*z": ("for out = x*y + x*z (x used by two nodes) at x = 2, y = 3, z = 5", [8.0, 2.0, 2.0],
+                  ["x", "y", "z"]),
+    "twice": ("for z = (x*x)*3 at x = 2, backward() called twice (leaves add up, other nodes hold the last call)",
+              [24.0, 3.0, 1.0], ["x", "x*x", "z"]),
+    "leaf twice": ("for a leaf x, x.backward() called twice (a leaf adds 1 each time)", [2.0], ["x"]),
+    "_backward twice": ("for r = p*q at p = 1.5, q = -2 with r.grad = 1, r._backward() called twice (it adds each "
+                        "time)", [-4.0, 3.0], ["p", "q"]),
+    "_backward of p*p": ("for s = p*p at p = 1.5 with s.grad = 1, then s._backward()", [3.0], ["p"]),
+    "_backward in order": ("for o = tanh(x*w + 0.3), o.grad = 1, then _backward() on each node in order", None,
+                           ["x", "w"]),
+}  # fmt: skip
 
 
-def grade_grad(module):
-    V = module.Value
-    x = V(0.5)
-    y = x.tanh() * x**3
-    y.grad = 7.0
-    (d1,) = module.grad(y, [x], create_graph=True)
-    if not hasattr(d1, "_op"):
-        raise Fail(f"grad(y, [x], create_graph=True) returned {d1!r}; it must return Values")
-    (d2,) = module.grad(d1, [x])
-    if getattr(d2, "_op", None):
+def judge_backward_case(probe, data):
+    where, want, names = BACKWARD_CASES[probe["name"]]
+    want = want if want is not None else _reference_grads_in_order()
+    for got, w, name in zip(data["grads"], want, names, strict=True):
+        if not matches(got, w):
+            raise Fail(f"{where}: your {name}.grad is {shown(got)}; expected {shown(w)}")
+
+
+def judge_backward(probe, data):
+    _check_against_reference(_spec(probe), data["out"], data["grads"], "after backward(), your")
+
+
+def judge_grad_case(probe, data):
+    if "d1_not_value" in data:
+        raise Fail(f"grad(y, [x], create_graph=True) returned {shown(data['d1_not_value'])}; it must return Values")
+    if data["d2_is_node"]:
         raise Fail("grad(y, [x]) without create_graph returned a node of a graph; expected a fresh leaf Value")
     rx = ref.Value(0.5)
     ry = rx.tanh() * rx**3
     (r1,) = ref.grad(ry, [rx], create_graph=True)
     (r2,) = ref.grad(r1, [rx])
     where = "for y = tanh(x) * x**3 at x = 0.5"
-    if not matches(d1.data, r1.data):
-        raise Fail(f"{where}: your dy/dx is {shown(d1.data)}; expected {shown(r1.data)}")
-    if not matches(d2.data, r2.data):
-        raise Fail(f"{where}: your second derivative is {shown(d2.data)}; expected {shown(r2.data)}")
-    if y.grad != 7.0 or x.grad != 0.0:
-        raise Fail(f"{where}: grad() changed .grad (y.grad {shown(y.grad)}, x.grad {shown(x.grad)}); it must not")
-    for spec in random_specs(set(ref.RULES) - {"relu"}, count=30, seed=7):
-        leaves, out = instantiate(spec, V)
-        rleaves, rout = instantiate(spec, ref.Value)
-        firsts = module.grad(out, leaves, create_graph=True)
-        rfirsts = ref.grad(rout, rleaves, create_graph=True)
-        for k, (g, rg) in enumerate(zip(firsts, rfirsts, strict=True)):
-            (g2,) = module.grad(g, [leaves[k]]) if g._op else (V(0.0),)
-            (rg2,) = ref.grad(rg, [rleaves[k]]) if rg._op else (ref.Value(0.0),)
-            if not matches(g.data, rg.data, 1e-7, 1e-9) or not matches(g2.data, rg2.data, 1e-6, 1e-8):
-                raise Fail(f"{describe(spec)}: your d2out/dx{k}2 is {shown(g2.data)}; expected {shown(rg2.data)}")
+    if not matches(data["d1"], r1.data):
+        raise Fail(f"{where}: your dy/dx is {shown(data['d1'])}; expected {shown(r1.data)}")
+    if not matches(data["d2"], r2.data):
+        raise Fail(f"{where}: your second derivative is {shown(data['d2'])}; expected {shown(r2.data)}")
+    if data["y_grad"] != 7.0 or data["x_grad"] != 0.0:
+        raise Fail(
+            f"{where}: grad() changed .grad (y.grad {shown(data['y_grad'])}, x.grad {shown(data['x_grad'])}); "
+            "it must not"
+        )
 
 
-def grade_one(module, exercise, finished_ops):
-    """(status, message) of one exercise, with the other exercises' pieces taken from the reference."""
+def judge_grad(probe, data):
+    spec = _spec(probe)
+    rleaves, rout = instantiate(spec, ref.Value)
+    for k, ((g, g2), rg) in enumerate(zip(data["pairs"], ref.grad(rout, rleaves, create_graph=True), strict=True)):
+        (rg2,) = ref.grad(rg, [rleaves[k]]) if rg._op else (ref.Value(0.0),)
+        if not matches(g, rg.data, 1e-7, 1e-9) or not matches(g2, rg2.data, 1e-6, 1e-8):
+            raise Fail(f"{describe(spec)}: your d2out/dx{k}2 is {shown(g2)}; expected {shown(rg2.data)}")
+
+
+JUDGES = {
+    "rule": judge_rule,
+    "gradients": judge_gradients,
+    "order": judge_order,
+    "backward_case": judge_backward_case,
+    "backward": judge_backward,
+    "grad_case": judge_grad_case,
+    "grad": judge_grad,
+}
+
+
+# --- the exercises -----------------------------------------------------------------------------------------
+
+
+def grade_one(engine_py, exercise, finished_ops):
+    """(status, message) of one exercise: its probes run in a child process, judged here."""
+    probes = plan(exercise, finished_ops)
     try:
-        with time_limit(TIME_LIMIT):
-            if exercise.ops:
-                grade_rules(module, exercise, finished_ops)
-            elif exercise.name == "topological_order":
-                grade_order(module)
-            elif exercise.name == "backward":
-                with patched(module, rules=True, order=True):
-                    grade_backward(module)
-            else:
-                with patched(module, rules=True, order=True):
-                    grade_grad(module)
-    except NotImplementedError as e:
-        if str(e).startswith(f"exercise {exercise.number}"):
-            return "not started", str(e)
-        return "fail", f"raised NotImplementedError: {e}"
+        report = _child(engine_py, probes, TIME_LIMIT)
+        if "load_error" in report:  # it loaded a moment ago: this run of it behaved otherwise
+            raise Fail(str(report["load_error"]))
+        results = report["results"]
+        for k, probe in enumerate(probes):
+            if k >= len(results):
+                raise Fail("the check's process handed back fewer results than it was asked for")
+            result = results[k]
+            if not isinstance(result, dict):
+                raise Fail("the check's process handed back something unreadable: engine.py wrote over its results")
+            if "raised" in result:
+                raise Raised(result)
+            JUDGES[probe["kind"]](probe, result["ok"])
+    except Raised as e:
+        return _raised_verdict(e, exercise, probes[len(results) - 1])
     except Fail as e:
         return "fail", str(e)
-    except TimeLimit:
-        return "fail", f"did not finish in {TIME_LIMIT} s (a loop that never ends?)"
-    except RecursionError:
-        return "fail", "RecursionError: make it iterative"
-    except Exception as e:  # the learner's code raised: say where
-        line = _line_in(e, getattr(module, "__file__", None))
-        return "fail", f"your code raised {type(e).__name__}: {e}" + (f" (line {line} of engine.py)" if line else "")
+    except (KeyError, TypeError, ValueError, IndexError):  # data of the wrong shape: only a tampered child sends it
+        return "fail", "the check's process handed back data of the wrong shape: engine.py wrote over its results"
     return "pass", ""
+
+
+def _raised_verdict(e, exercise, probe):
+    if e.name == "NotImplementedError" and e.message.startswith(f"exercise {exercise.number}"):
+        return "not started", e.message
+    if e.name == "NotImplementedError":
+        return "fail", f"raised NotImplementedError: {e.message}"
+    if e.name == "RecursionError" and not exercise.ops:  # a recursive search over the graph
+        if probe.get("what") == {"case": "chain"}:
+            return "fail", (
+                f"on a chain of {CHAIN_NODES:,} nodes, your topological_order hit RecursionError: make it iterative"
+            )
+        return "fail", "RecursionError: make it iterative"
+    line = f" (line {e.line} of engine.py)" if e.line else ""
+    return "fail", f"your code raised {e.name}: {e.message}{line}"
 
 
 def grade(folder):
     """[Result] for each exercise of the engine in folder (LoadError if it cannot be used)."""
-    module = load(folder)
+    engine_py = checked_engine(folder)
     results, finished_ops = [], set()
     for e in EXERCISES:
-        status, message = grade_one(module, e, finished_ops)
+        status, message = grade_one(engine_py, e, finished_ops)
         if status == "pass":
             finished_ops |= set(e.ops)
         results.append(
