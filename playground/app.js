@@ -61,8 +61,19 @@ $("run").onclick = render;
 $("prev").onclick = () => show(current - 1);
 $("next").onclick = () => show(current + 1);
 document.addEventListener("keydown", (e) => {
-  if (e.target === $("text")) return;
+  if (e.target === $("text") || window.playground.view !== "expression") return;
   if (e.key === "ArrowRight") show(current + 1);
   if (e.key === "ArrowLeft") show(current - 1);
 });
+function showView(name) {  // the tabs: one view at a time
+  for (const view of ["expression", "exercises"]) {
+    $(`view-${view}`).hidden = view !== name;
+    $(`tab-${view}`).setAttribute("aria-selected", String(view === name));
+  }
+  window.playground.view = name;
+  if (name === "exercises" && window.playground.editor()) window.playground.editor().refresh();
+}
+window.playground = Object.assign(window.playground || {}, { view: "expression", showView });
+$("tab-expression").onclick = () => showView("expression");
+$("tab-exercises").onclick = () => showView("exercises");
 main().catch((e) => { $("status").textContent = `failed: ${e}`; });

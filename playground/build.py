@@ -11,16 +11,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENDOR = HERE / "vendor"
-ENGINE_MODULES = [  # what the stepper needs: standard library + graphviz
-    "__init__.py", "engine.py", "ops.py", "draw/__init__.py", "draw/graph.py",
+ENGINE_MODULES = [  # what the stepper and the grader need: standard library + graphviz
+    "__init__.py", "engine.py", "ops.py", "files.py", "draw/__init__.py", "draw/graph.py",
+    "check/__init__.py", "check/compare.py",
     "teach/__init__.py", "teach/expr.py", "teach/stepper.py",
+    "teach/exercises.py", "teach/grade.py", "teach/probes.py", "teach/sandbox.py", "teach/web.py",
 ]  # fmt: skip
-PYODIDE_FILES = ["pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
+PYODIDE_FILES = [  # pyodide.mjs: the workers are module workers
+    "pyodide.js", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
+]  # fmt: skip
 
 
 def main():
     modules = HERE / "node_modules"
-    if not (modules / "pyodide").is_dir() or not (modules / "@viz-js" / "viz").is_dir():
+    if not all((modules / name).is_dir() for name in ("pyodide", "@viz-js/viz", "codemirror")):
         print("error: run `npm ci --prefix playground` first (make playground does)", file=sys.stderr)
         return 1
     shutil.rmtree(VENDOR, ignore_errors=True)
@@ -29,6 +34,9 @@ def main():
         shutil.copy(modules / "pyodide" / name, VENDOR / "pyodide" / name)
     (VENDOR / "viz").mkdir()
     shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz-global.js", VENDOR / "viz" / "viz-global.js")
+    (VENDOR / "codemirror").mkdir()
+    for name in CODEMIRROR_FILES:
+        shutil.copy(modules / "codemirror" / name, VENDOR / "codemirror" / Path(name).name)
     python = VENDOR / "python"
     files = []
     for name in ENGINE_MODULES:
@@ -44,7 +52,10 @@ def main():
         shutil.copy(path, target)
         files.append(f"graphviz/{path.relative_to(source)}")
     (python / "manifest.json").write_text(json.dumps(files, indent=1) + "\n")
-    print(f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), {len(files)} Python modules in {VENDOR}")
+    print(
+        f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), CodeMirror, {len(files)} Python modules "
+        f"in {VENDOR}"
+    )
     return 0
 
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from engine.teach import exercises, grade
-from engine.teach.exercises import BUGS, FUNCTION_HINTS
+from engine.teach.exercises import BUGS, EXERCISES, FUNCTION_HINTS
 from engine.teach.probes import CHAIN_NODES
 from tests.support import run_cli
 
@@ -176,3 +176,23 @@ def test_each_kind_of_wrong_answer_has_its_message(old, new, exercise, message, 
     source = "def _no():\n    raise NotImplementedError('later')\n\n" + SOLUTION.replace(old, new)
     results = {r.name: r for r in grade.grade(_workspace(tmp_path / "w", source))}
     assert results[exercise].status == "fail" and message in results[exercise].message, results[exercise]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"results": [{"ok": {"pair": [0.0]}}]},
+        {"results": [{"ok": "pass"}]},
+        {"results": ["pass"]},
+        {"results": []},
+        {"results": [{"raised": "SystemExit", "message": "0", "line": None}]},
+        {"load_error": "engine.py: something"},
+        {},
+    ],
+    ids=["short pair", "a string", "not a dict", "nothing", "an exit", "a load error", "empty"],
+)
+def test_a_report_of_any_shape_is_a_fail_never_a_pass_nor_a_crash(report):
+    exercise = EXERCISES[0]
+    probes = grade.plan(exercise, set())
+    status, message = grade.verdict(exercise, probes, report)
+    assert status == "fail" and message and "\n" not in message

@@ -115,3 +115,72 @@ def test_an_invalid_expression_shows_its_message_under_the_input(page):
     assert page.text_content("#error") == (
         "line 1, column 12: the attribute .__class__ is not allowed: only the methods exp, log, tanh, relu, sigmoid"
     )
+
+
+# --- the Exercises view: the same grader, in the page; the learner's code in a worker of its own -------------
+
+
+def _grade_in_page(page, source, limit_ms=None):
+    page.wait_for_function("window.playground.exercisesReady === true", timeout=120_000)
+    if limit_ms is not None:
+        page.evaluate(f"window.playground.timeLimitMs = {limit_ms}")
+    return page.evaluate("(source) => window.playground.grade(source)", source)
+
+
+@pytest.mark.browser
+def test_the_reference_engine_passes_every_exercise_in_the_page(page):
+    card = _grade_in_page(page, (ROOT / "engine" / "engine.py").read_text())
+    assert card["version"] == 1 and card["points"] == card["max_points"] == 90, card
+    assert [r["status"] for r in card["exercises"]] == ["pass"] * 7
+
+
+@pytest.mark.browser
+def test_a_wrong_tanh_rule_is_flagged_in_the_editor_with_its_counterexample(page):
+    from engine.teach import exercises, grade
+
+    bug = next(b for b in exercises.BUGS if b.name == "tanh_of_input")
+    source = exercises.bug_source(bug)
+    page.click("#tab-exercises")
+    page.wait_for_function("window.playground.exercisesReady === true", timeout=120_000)
+    page.evaluate("(source) => window.playground.editor().setValue(source)", source)
+    page.click("#grade")
+    page.wait_for_function("document.querySelector('#grade-status').textContent === 'graded'", timeout=300_000)
+    rows = page.locator("#scorecard tbody tr")
+    assert rows.count() == 7
+    tanh = rows.nth(3)
+    assert tanh.get_attribute("data-status") == "fail"
+    assert tanh.locator("td").nth(3).text_content().startswith("tanh: at x = 0.5 with upstream gradient 1")
+    assert page.text_content("#score") == "score: 80/90 points, 6 of 7 exercises pass"
+    # the same verdict as the command line's, which ran the learner's code in a child process
+    cli = [r.message for r in grade.grade(_folder_with(source))]
+    assert tanh.locator("td").nth(3).text_content() == cli[3]
+    assert page.evaluate("localStorage.getItem('mini-autograd-engine/exercises/engine.py')") == source
+    page.screenshot(path=str(SHOTS / "playground-exercises.png"), full_page=False)
+
+
+def _folder_with(source):
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "engine.py").write_text(source)
+    return folder
+
+
+@pytest.mark.browser
+def test_a_rule_that_never_returns_is_stopped_and_the_page_stays_usable(page):
+    from engine.teach import exercises
+
+    source = exercises.solution_source(range(1, 8)).replace(
+        '"tanh":    lambda a, b, out, g: (g * (1 - out * out), None),', '"tanh":    _forever,'
+    )
+    source = "def _forever(a, b, out, g):\n    while True:\n        pass\n\n" + source
+    card = _grade_in_page(page, source, limit_ms=4000)
+    statuses = [r["status"] for r in card["exercises"]]
+    assert statuses == ["pass", "pass", "pass", "fail", "pass", "pass", "pass"], card
+    assert card["exercises"][3]["message"] == "did not finish in 4 s (a loop that never ends?)"
+    page.evaluate("window.playground.timeLimitMs = 10000")
+    assert _grade_in_page(page, (ROOT / "engine" / "engine.py").read_text())["points"] == 90  # a new worker grades
+    page.click("#tab-expression")
+    page.fill("#text", "a = 2; L = a*a")
+    page.click("#run")
+    assert page.locator("#grads tbody tr").count() == 1  # and the expression view still works

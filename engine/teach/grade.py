@@ -24,7 +24,7 @@ from .. import engine as ref
 from ..check import compare as check
 from ..ops import BY_OP
 from .exercises import EXERCISES
-from .probes import CHAIN_NODES, graph, instantiate, random_specs, reference_order, statements
+from .probes import CHAIN_NODES, graph, instantiate, random_specs, reference_order, statements, unlink
 
 TIME_LIMIT = 20  # seconds per exercise
 RTOL, ATOL = 1e-9, 1e-12
@@ -238,32 +238,35 @@ def judge_order(probe, data):
     else:
         where = f"on a chain of {CHAIN_NODES:,} nodes"
     root = graph(ref.Value, what)
-    canon = reference_order(root)
-    index = {id(v): k for k, v in enumerate(canon)}
-    for call, order in enumerate(data["calls"]):
-        here = where if call == 0 else "called a second time on the same graph"
-        if isinstance(order, dict):
-            raise Fail(f"{here}: your topological_order returned {order['type']}; it must return a list")
-        if "chain" in where and len(order) != len(canon):
-            raise Fail(f"{here}, your topological_order listed {len(order):,}")
-        if len(order) != len(set(map(str, order))):
-            raise Fail(
-                f"{here}: your topological_order lists a node more than once: {len(order)} entries, "
-                f"expected each of the {len(canon)} nodes once"
-            )
-        if set(order) != set(range(len(canon))):
-            extra = " (a leaf among them)" if "leaf" in order else ""
-            raise Fail(
-                f"{here}: your topological_order lists {len(order)} nodes{extra}; "
-                f"expected the {len(canon)} non-leaf nodes below the root"
-            )
-        pos = {k: p for p, k in enumerate(order)}
-        for v in canon:
-            for x in (v._a, v._b):
-                if type(x) is ref.Value and x._op and pos[index[id(x)]] < pos[index[id(v)]]:
-                    raise Fail(
-                        f"{here}: your topological_order puts a node ({x._op}) before a node that uses it ({v._op})"
-                    )
+    try:
+        canon = reference_order(root)
+        index = {id(v): k for k, v in enumerate(canon)}
+        for call, order in enumerate(data["calls"]):
+            here = where if call == 0 else "called a second time on the same graph"
+            if isinstance(order, dict):
+                raise Fail(f"{here}: your topological_order returned {order['type']}; it must return a list")
+            if "chain" in where and len(order) != len(canon):
+                raise Fail(f"{here}, your topological_order listed {len(order):,}")
+            if len(order) != len(set(map(str, order))):
+                raise Fail(
+                    f"{here}: your topological_order lists a node more than once: {len(order)} entries, "
+                    f"expected each of the {len(canon)} nodes once"
+                )
+            if set(order) != set(range(len(canon))):
+                extra = " (a leaf among them)" if "leaf" in order else ""
+                raise Fail(
+                    f"{here}: your topological_order lists {len(order)} nodes{extra}; "
+                    f"expected the {len(canon)} non-leaf nodes below the root"
+                )
+            pos = {k: p for p, k in enumerate(order)}
+            for v in canon:
+                for x in (v._a, v._b):
+                    if type(x) is ref.Value and x._op and pos[index[id(x)]] < pos[index[id(v)]]:
+                        raise Fail(
+                            f"{here}: your topological_order puts a node ({x._op}) before a node that uses it ({v._op})"
+                        )
+    finally:  # in Pyodide, freeing the 100,000-node chain whole would kill the interpreter
+        unlink(root)
 
 
 def _reference_grads_in_order():
@@ -350,6 +353,20 @@ def grade_one(engine_py, exercise, finished_ops):
     probes = plan(exercise, finished_ops)
     try:
         report = _child(engine_py, probes, TIME_LIMIT)
+    except Fail as e:
+        return "fail", str(e)
+    return verdict(exercise, probes, report)
+
+
+def verdict(exercise, probes, report):
+    """(status, message) of one exercise from the report of whatever ran its probes: the command line's child
+    process, or, in the browser, a worker. Only data crosses: nothing in the report can run or patch anything."""
+    k = 0
+    try:
+        if "timeout" in report:  # the browser's worker was stopped at the time limit
+            raise Fail(f"did not finish in {report['timeout']:g} s (a loop that never ends?)")
+        if "crashed" in report:  # the browser's worker died
+            raise Fail(f"the check's worker crashed: {report['crashed']}")
         if "load_error" in report:  # it loaded a moment ago: this run of it behaved otherwise
             raise Fail(str(report["load_error"]))
         results = report["results"]
@@ -363,10 +380,10 @@ def grade_one(engine_py, exercise, finished_ops):
                 raise Raised(result)
             JUDGES[probe["kind"]](probe, result["ok"])
     except Raised as e:
-        return _raised_verdict(e, exercise, probes[len(results) - 1])
+        return _raised_verdict(e, exercise, probes[k])
     except Fail as e:
         return "fail", str(e)
-    except (KeyError, TypeError, ValueError, IndexError):  # data of the wrong shape: only a tampered child sends it
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # a tampered child's data, wrong shape
         return "fail", "the check's process handed back data of the wrong shape: engine.py wrote over its results"
     return "pass", ""
 

@@ -1,0 +1,136 @@
+// The Exercises view: the workspace's engine.py in an editor, graded in the page by the same grader as
+// `python -m engine grade`. The learner's code runs in one worker (the sandbox), the verdict is computed in
+// another (the grader), and only data crosses between them. window.playground.grade(source) is the same
+// for course tools: a Promise of the scorecard of `grade DIR --json`.
+const STORE = "mini-autograd-engine/exercises/engine.py";
+const ex$ = (id) => document.getElementById(id);
+
+class Worker2 {  // a worker answering {id, op, args} with {id, result | error}
+  constructor() {
+    this.worker = new Worker("python-worker.js", { type: "module" });
+    this.pending = new Map();
+    this.next = 0;
+    this.worker.onmessage = ({ data }) => {
+      const p = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (data.error !== undefined) p.reject(new Error(data.error)); else p.resolve(data.result);
+    };
+    this.worker.onerror = (e) => { for (const p of this.pending.values()) p.reject(new Error(e.message || "crashed")); };
+  }
+  call(op, ...args) {
+    return new Promise((resolve, reject) => {
+      const id = this.next++;
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+  stop() { this.worker.terminate(); for (const p of this.pending.values()) p.reject(new Error("stopped")); }
+}
+
+const grader = new Worker2();
+let sandbox = new Worker2();
+let editor = null, listed = [], fresh = "";
+
+function timeLimitMs() { return window.playground.timeLimitMs; }
+
+async function inSandbox(source, probes) {
+  // the probes' report, or a timeout: the worker is then stopped and a new one takes its place
+  await sandbox.call("ready");  // a new worker loads Python first, which is no part of the time limit
+  let timer;
+  const limit = new Promise((resolve) => { timer = setTimeout(() => resolve(null), timeLimitMs()); });
+  try {
+    const report = await Promise.race([sandbox.call("probe", source, probes), limit]);
+    if (report !== null) return report;
+  } catch (e) {
+    sandbox.stop();
+    sandbox = new Worker2();
+    return JSON.stringify({ crashed: e.message });
+  } finally {
+    clearTimeout(timer);
+  }
+  sandbox.stop();
+  sandbox = new Worker2();
+  return JSON.stringify({ timeout: timeLimitMs() / 1000 });
+}
+
+async function gradeSource(source, progress = () => {}) {
+  const loaded = JSON.parse(await inSandbox(source, "[]"));
+  if (loaded.load_error || loaded.timeout || loaded.crashed) {
+    const why = loaded.load_error || (loaded.timeout ? `importing it did not finish in ${loaded.timeout} s` : loaded.crashed);
+    return JSON.parse(await grader.call("scorecard", "[]", why.replace("/learner/", "")));
+  }
+  const results = [];
+  let finished = [];
+  for (const e of listed) {
+    progress(`grading exercise ${e.number} of ${listed.length}: ${e.title}`);
+    const probes = await grader.call("plan", e.number, JSON.stringify(finished));
+    const report = await inSandbox(source, probes);
+    const { result, ops } = JSON.parse(await grader.call("verdict", e.number, probes, report));
+    finished = finished.concat(ops);
+    results.push(result);
+  }
+  return JSON.parse(await grader.call("scorecard", JSON.stringify(results), ""));
+}
+
+function showScorecard(card) {
+  const body = ex$("scorecard").querySelector("tbody");
+  body.replaceChildren();
+  ex$("score").textContent = card.error ? `engine.py does not load: ${card.error}`
+    : `score: ${card.points}/${card.max_points} points, ${card.exercises.filter((r) => r.status === "pass").length} of ${card.exercises.length} exercises pass`;
+  for (const r of card.exercises) {
+    const tr = document.createElement("tr");
+    tr.dataset.status = r.status;
+    for (const text of [`${r.number}. ${r.title}`, r.status === "fail" ? "FAIL" : r.status, `${r.points}/${r.max_points}`, r.message]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+async function onGrade() {
+  ex$("grade").disabled = true;
+  try {
+    const card = await gradeSource(editor.getValue(), (text) => { ex$("grade-status").textContent = text; });
+    showScorecard(card);
+    ex$("grade-status").textContent = "graded";
+  } catch (e) {
+    ex$("grade-status").textContent = `grading failed: ${e.message}`;
+  } finally {
+    ex$("grade").disabled = false;
+  }
+}
+
+function download() {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([editor.getValue()], { type: "text/x-python" }));
+  a.download = "engine.py";
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+async function startExercises() {
+  const w = JSON.parse(await grader.call("workspace"));
+  listed = w.exercises;
+  fresh = w.source;
+  editor = CodeMirror(ex$("editor"), {
+    value: localStorage.getItem(STORE) || fresh, mode: "python", lineNumbers: true, indentUnit: 4,
+    viewportMargin: 20, inputStyle: "contenteditable",
+  });
+  editor.getInputField().setAttribute("aria-label", "engine.py, your workspace");
+  editor.on("change", () => localStorage.setItem(STORE, editor.getValue()));
+  ex$("grade").onclick = onGrade;
+  ex$("reset").onclick = () => { if (confirm("Start again from a fresh workspace?")) editor.setValue(fresh); };
+  ex$("download").onclick = download;
+  ex$("grade").disabled = false;
+  ex$("grade-status").textContent = "ready";
+  window.playground.exercisesReady = true;
+}
+
+window.playground = Object.assign(window.playground || {}, {
+  timeLimitMs: 10000,
+  grade: (source) => gradeSource(String(source)),
+  editor: () => editor,
+});
+startExercises().catch((e) => { ex$("grade-status").textContent = `failed: ${e.message}`; });

@@ -1,0 +1,43 @@
+// One Pyodide with this project's engine package, answering the page's messages {id, op, args} with {id, result}
+// or {id, error}. The page starts two: the grader, which plans and judges (engine/teach/web.py) and never loads a
+// learner's code, and the sandbox, which runs a learner's engine.py on the grader's probes
+// (engine/teach/sandbox.py) and hands back data. A sandbox that runs too long is terminated and replaced.
+import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";  // a module worker: Pyodide 314 needs one
+
+async function start() {
+  const pyodide = await loadPyodide({ indexURL: "vendor/pyodide/" });
+  const files = await (await fetch("vendor/python/manifest.json")).json();
+  for (const path of files) {
+    const text = await (await fetch(`vendor/python/${path}`)).text();
+    pyodide.FS.mkdirTree(`/home/pyodide/${path}`.split("/").slice(0, -1).join("/"));
+    pyodide.FS.writeFile(`/home/pyodide/${path}`, text);
+  }
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
+  return pyodide;
+}
+
+const ready = start();
+const OPS = {
+  ready: () => true,  // answered once Python is loaded: a time limit starts only then
+  // the grader's side
+  workspace: (py) => py.runPython("from engine.teach import web; web.web_workspace()"),
+  plan: (py, [n, finished]) => py.runPython("from engine.teach import web; web.web_plan")(n, finished),
+  verdict: (py, [n, probes, report]) => py.runPython("from engine.teach import web; web.web_verdict")(n, probes, report),
+  scorecard: (py, [results, error]) => py.runPython("from engine.teach import web; web.web_scorecard")(results, error),
+  // the sandbox's side: the learner's source becomes /learner/engine.py, then the probes run on it
+  probe: (py, [source, probes]) => {
+    py.FS.mkdirTree("/learner");
+    py.FS.writeFile("/learner/engine.py", source);
+    return py.runPython("import json; from engine.teach import sandbox; lambda p: json.dumps(sandbox.run_probes("
+      + "{'engine': '/learner/engine.py', 'probes': json.loads(p)}))")(probes);
+  },
+};
+
+self.onmessage = async ({ data: { id, op, args } }) => {
+  try {
+    const py = await ready;
+    self.postMessage({ id, result: OPS[op](py, args || []) });
+  } catch (e) {
+    self.postMessage({ id, error: String(e.message || e).split("\n").filter(Boolean).slice(-1)[0] });
+  }
+};
