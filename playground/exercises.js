@@ -29,7 +29,7 @@ class Worker2 {  // a worker answering {id, op, args} with {id, result | error}
 
 const grader = new Worker2();
 let sandbox = new Worker2();
-let editor = null, listed = [], fresh = "";
+let editor = null, listed = [], fresh = "", lastPictures = null;
 
 function timeLimitMs() { return window.playground.timeLimitMs; }
 
@@ -61,12 +61,14 @@ async function gradeSource(source, progress = () => {}) {
   }
   const results = [];
   let finished = [];
+  lastPictures = null;
   for (const e of listed) {
     progress(`grading exercise ${e.number} of ${listed.length}: ${e.title}`);
     const probes = await grader.call("plan", e.number, JSON.stringify(finished));
     const report = await inSandbox(source, probes);
-    const { result, ops } = JSON.parse(await grader.call("verdict", e.number, probes, report));
+    const { result, ops, pictures } = JSON.parse(await grader.call("verdict", e.number, probes, report));
     finished = finished.concat(ops);
+    if (pictures && !lastPictures) lastPictures = { number: e.number, ...pictures };  // the first wrong rule's
     results.push(result);
   }
   return JSON.parse(await grader.call("scorecard", JSON.stringify(results), ""));
@@ -89,11 +91,21 @@ function showScorecard(card) {
   }
 }
 
+function showPictures(pictures) {
+  // the counterexample of the first wrong rule: your gradients beside the reference's, the first node that differs outlined
+  ex$("counterexample").hidden = !pictures;
+  if (!pictures) return;
+  ex$("counterexample-title").textContent = `Exercise ${pictures.number}: the counterexample, drawn`;
+  ex$("yours").replaceChildren(viz.renderSVGElement(pictures.yours));
+  ex$("reference").replaceChildren(viz.renderSVGElement(pictures.reference));
+}
+
 async function onGrade() {
   ex$("grade").disabled = true;
   try {
     const card = await gradeSource(editor.getValue(), (text) => { ex$("grade-status").textContent = text; });
     showScorecard(card);
+    showPictures(lastPictures);
     ex$("grade-status").textContent = "graded";
   } catch (e) {
     ex$("grade-status").textContent = `grading failed: ${e.message}`;

@@ -196,3 +196,50 @@ def test_a_report_of_any_shape_is_a_fail_never_a_pass_nor_a_crash(report):
     probes = grade.plan(exercise, set())
     status, message = grade.verdict(exercise, probes, report)
     assert status == "fail" and message and "\n" not in message
+
+
+def test_a_wrong_random_expression_is_drawn_with_the_first_node_where_the_gradients_part():
+    from engine import Value
+    from engine.teach import web
+    from engine.teach.probes import instantiate, reference_order
+
+    spec = ([0.5, -1.25], [("*", 0, 1), ("tanh", 2, 0), ("+", 3, 0)])
+    leaves, out = instantiate(spec, Value)
+    out.backward()
+    order = reference_order(out)  # h0 = x0*x1, h1 = (h0*0.5 + 0.25).tanh(), out = 2 - h1: from the output down
+    assert order[-1].label == "h0"
+    wrong = [v.grad for v in order[:-1]] + [order[-1].grad * 2]  # the product h0's gradient is off
+    data = {"out": out.data, "grads": [leaves[0].grad + 1.0, leaves[1].grad * 2], "nodes": wrong}
+    pictures = web.counterexample({"kind": "gradients", "spec": spec, "ops": ["*", "+", "tanh"]}, data)
+    for side in ("yours", "reference"):
+        outlined = [line for line in pictures[side].splitlines() if "#d62728" in line and "record" in line]
+        assert len(outlined) == 1 and "h0" in outlined[0], pictures[side]  # the product h0 = x0*x1, in both
+
+
+def test_the_pages_grader_gives_the_command_lines_verdicts_and_scorecard(tmp_path):
+    """engine/teach/web.py is what the playground's grader worker calls: JSON in, JSON out. Here its probes
+    run in the command line's child process instead of the page's sandbox worker."""
+    from engine.teach import web
+
+    fresh = json.loads(web.web_workspace())
+    assert fresh["source"] == exercises.workspace_source() and [e["number"] for e in fresh["exercises"]] == list(
+        range(1, 8)
+    )
+    folder = _workspace(tmp_path / "w", TANH_WRONG)
+    engine_py = (folder / "engine.py").resolve()
+    results, finished = [], []
+    for e in EXERCISES:
+        probes = web.web_plan(e.number, json.dumps(finished))
+        report = grade._child(engine_py, json.loads(probes), grade.TIME_LIMIT)
+        out = json.loads(web.web_verdict(e.number, probes, json.dumps(report)))
+        finished += out["ops"]
+        results.append(out["result"])
+        assert (out["pictures"] is not None) == (e.name == "activations")  # the wrong rule, drawn
+    card = json.loads(web.web_scorecard(json.dumps(results)))
+    cli = json.loads(grade.scorecard_json(folder, grade.grade(folder)))
+    assert card["points"] == cli["points"] == 80 and card["exercises"] == cli["exercises"]
+    assert card["engine"] == "engine.py" and "error" not in card
+    broken = json.loads(web.web_scorecard("[]", "engine.py, line 1: '(' was never closed"))
+    assert broken["error"].endswith("was never closed") and broken["points"] == 0 and broken["max_points"] == 90
+    unreadable = json.loads(web.web_verdict(1, web.web_plan(1, "[]"), "not json"))
+    assert unreadable["result"]["status"] == "fail" and unreadable["pictures"] is None

@@ -155,7 +155,13 @@ def test_a_wrong_tanh_rule_is_flagged_in_the_editor_with_its_counterexample(page
     cli = [r.message for r in grade.grade(_folder_with(source))]
     assert tanh.locator("td").nth(3).text_content() == cli[3]
     assert page.evaluate("localStorage.getItem('mini-autograd-engine/exercises/engine.py')") == source
-    page.screenshot(path=str(SHOTS / "playground-exercises.png"), full_page=False)
+    # the counterexample drawn twice, the input whose gradient is wrong outlined in red in both
+    assert page.locator("#counterexample").is_visible()
+    for pane in ("#yours", "#reference"):
+        assert page.locator(f"{pane} svg").count() == 1
+        assert page.locator(f'{pane} svg [stroke="#d62728"]').count() >= 1
+    assert "0.75" in page.text_content("#yours") and "0.7864" in page.text_content("#reference")
+    page.screenshot(path=str(SHOTS / "playground-exercises.png"), full_page=True)
 
 
 def _folder_with(source):

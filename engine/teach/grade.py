@@ -358,10 +358,12 @@ def grade_one(engine_py, exercise, finished_ops):
     return verdict(exercise, probes, report)
 
 
-def verdict(exercise, probes, report):
+def verdict(exercise, probes, report, failed=None):
     """(status, message) of one exercise from the report of whatever ran its probes: the command line's child
-    process, or, in the browser, a worker. Only data crosses: nothing in the report can run or patch anything."""
+    process, or, in the browser, a worker. Only data crosses: nothing in the report can run or patch anything.
+    failed, a dict if given, gets the probe that failed and its data (the playground draws them)."""
     k = 0
+    failed = {} if failed is None else failed
     try:
         if "timeout" in report:  # the browser's worker was stopped at the time limit
             raise Fail(f"did not finish in {report['timeout']:g} s (a loop that never ends?)")
@@ -378,8 +380,11 @@ def verdict(exercise, probes, report):
                 raise Fail("the check's process handed back something unreadable: engine.py wrote over its results")
             if "raised" in result:
                 raise Raised(result)
+            failed.update(probe=probe, data=result["ok"])
             JUDGES[probe["kind"]](probe, result["ok"])
+        failed.clear()
     except Raised as e:
+        failed.clear()  # an exception, not a wrong number: nothing to draw
         return _raised_verdict(e, exercise, probes[k])
     except Fail as e:
         return "fail", str(e)

@@ -108,6 +108,12 @@ def reference_order(root):
 
 def gradients(out, leaves, rules):
     """d(out)/d(leaf) for each leaf, by the chain rule with the given rules, touching no .grad."""
+    gs = node_gradients(out, rules)
+    return [gs.get(leaf, 0.0) for leaf in leaves]
+
+
+def node_gradients(out, rules):
+    """{node: d(out)/d(node)} for every node below out, by the chain rule with the given rules."""
     gs = {out: 1.0}
     for v in reference_order(out):
         a, b = v._a, v._b
@@ -117,7 +123,7 @@ def gradients(out, leaves, rules):
         for x, gx in ((a, result[0]), (b, result[1])):
             if hasattr(x, "_op"):
                 gs[x] = gs[x] + gx if x in gs else gx
-    return [gs.get(leaf, 0.0) for leaf in leaves]
+    return gs
 
 
 @contextmanager
@@ -207,10 +213,11 @@ def probe_gradients(module, spec, ops, h=None):
     leaves, out = instantiate(spec, module.Value)
     rules = {**reference_rules(module), **{op: module.RULES[op] for op in ops}}
     try:
-        grads = gradients(out, leaves, rules)
+        gs = node_gradients(out, rules)
     except NotPair as e:
         return {"not_pair": e.op, "returned": _repr(e.result)}
-    data = {"out": raw(out.data), "grads": [raw(g) for g in grads]}
+    data = {"out": raw(out.data), "grads": [raw(gs.get(leaf, 0.0)) for leaf in leaves]}
+    data["nodes"] = [raw(gs.get(v, 0.0)) for v in reference_order(out)]  # for the picture of a counterexample
     if h is not None:
         for key, d in (("up", h), ("down", -h)):
             data[key] = [raw(instantiate(spec, module.Value, {f"x{k}": x + d})[1].data) for k, x in enumerate(spec[0])]
@@ -292,7 +299,8 @@ def probe_backward(module, spec):
     with patched(module):
         leaves, out = instantiate(spec, module.Value)
         out.backward()
-        return {"out": raw(out.data), "grads": [raw(leaf.grad) for leaf in leaves]}
+        nodes = [raw(v.grad) for v in reference_order(out)]
+        return {"out": raw(out.data), "grads": [raw(leaf.grad) for leaf in leaves], "nodes": nodes}
 
 
 def probe_grad_case(module):

@@ -4,7 +4,11 @@ plans the probes and judges the data (this module). JSON in, JSON out, so only d
 
 import json
 
+from .. import engine as ref
+from ..draw.graph import draw
+from ..ops import BY_OP
 from . import exercises, grade
+from .probes import instantiate, reference_order
 
 BY_NUMBER = {e.number: e for e in exercises.EXERCISES}
 
@@ -26,9 +30,66 @@ def web_verdict(number, probes_json, report_json):
         report = json.loads(report_json)
     except ValueError:
         report = {}
-    status, message = grade.verdict(e, json.loads(probes_json), report if isinstance(report, dict) else {})
+    failed = {}
+    status, message = grade.verdict(e, json.loads(probes_json), report if isinstance(report, dict) else {}, failed)
     result = grade.Result(e.number, e.name, e.title, status, e.points if status == "pass" else 0, e.points, message)
-    return json.dumps({"result": result.__dict__, "ops": list(e.ops) if status == "pass" else []})
+    pictures = counterexample(failed["probe"], failed["data"]) if status == "fail" and failed else None
+    return json.dumps({"result": result.__dict__, "ops": list(e.ops) if status == "pass" else [], "pictures": pictures})
+
+
+def counterexample(probe, data):
+    """The graph of a failed check twice, as DOT: with the learner's gradients and with the reference's, the first
+    node where they part (from the output down) outlined in both. None for a check that has no such graph."""
+    if probe["kind"] == "rule" and "pair" in data:
+        return _rule_pictures(probe, data["pair"])
+    if probe["kind"] not in ("gradients", "backward") or "nodes" not in data or probe.get("h") is not None:
+        return None
+    spec = (list(probe["spec"][0]), [tuple(step) for step in probe["spec"][1]])
+    theirs, mine = instantiate(spec, ref.Value), instantiate(spec, ref.Value)
+    mine[1].backward()
+    order = reference_order(theirs[1])
+    if len(order) != len(data["nodes"]):
+        return None
+    for v, g in zip(order, data["nodes"], strict=True):
+        v.grad = g if isinstance(g, float) else float("nan")
+    for leaf, g in zip(theirs[0], data["grads"], strict=True):
+        leaf.grad = g if isinstance(g, float) else float("nan")
+    nodes = order + theirs[0]
+    mine_nodes = reference_order(mine[1]) + mine[0]
+    first = next(
+        (
+            k
+            for k, (a, b) in enumerate(zip(nodes, mine_nodes, strict=True))
+            if not grade.matches(a.grad, b.grad, 1e-7, 1e-9)
+        ),
+        None,
+    )
+    return _pair_of_pictures(theirs[1], mine[1], None if first is None else (nodes[first], mine_nodes[first]))
+
+
+def _rule_pictures(probe, pair):
+    """One op at the failing point: out.grad is the upstream gradient, the inputs hold the rule's results."""
+    row = BY_OP[probe["op"]]
+    graphs = []
+    for grads in (pair, ref.RULES[probe["op"]](probe["a"], probe["b"], probe["out"], probe["g"])):
+        a = ref.Value(probe["a"], "x" if len(row.local) == 1 else "a")
+        b = ref.Value(probe["b"], "b") if len(row.local) == 2 else probe["b"]
+        out = row.apply(a, b)
+        out.label, out.grad = "out", probe["g"]
+        a.grad = grads[0] if isinstance(grads[0], float) else float("nan")
+        if len(row.local) == 2:
+            b.grad = grads[1] if isinstance(grads[1], float) else float("nan")
+        graphs.append((out, a, b))
+    want = ref.RULES[probe["op"]](probe["a"], probe["b"], probe["out"], probe["g"])
+    k = 0 if len(row.local) == 1 or not grade.matches(pair[0], want[0]) else 1  # the input whose gradient is wrong
+    return _pair_of_pictures(graphs[0][0], graphs[1][0], (graphs[0][1 + k], graphs[1][1 + k]))
+
+
+def _pair_of_pictures(yours, reference, first):
+    return {
+        "yours": draw(yours, highlight=first and first[0]).source,
+        "reference": draw(reference, highlight=first and first[1]).source,
+    }
 
 
 def web_scorecard(results_json, error=""):
