@@ -114,7 +114,9 @@ def test_constants_stay_floats_inside_the_node_and_get_no_gradient():
     y = x * 2 + 1
     assert y._op == "+" and y._b == 1.0 and y._a._op == "*" and y._a._b == 2.0 and y._prev == (y._a,)
     for c in (2, True, np.float32(0.5), np.int64(3)):
-        assert type((x * c)._b) is float and (x * c).data == 3.0 * float(c)
+        for node in (x * c, x + c, x / c, x**c, c * x, c + x):  # every op that keeps a number: as a float
+            assert type(node._b) is float and node._b == float(c), (node._op, c)
+        assert (x * c).data == 3.0 * float(c)
     y.backward()
     assert x.grad == 2.0 and x.exp()._b is None
 

@@ -149,3 +149,9 @@ def test_gradients_match_central_finite_differences(seed):
         down[i] -= h
         numeric = (_f(*map(Value, up)).data - _f(*map(Value, down)).data) / (2 * h)
         assert vs[i].grad == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+def test_an_ops_output_node_has_no_label_and_a_leaf_keeps_its_own():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    outputs = [a + b, a * b, a / b, a**b, a**2, a.exp(), a.log(), a.tanh(), a.relu(), a.sigmoid(), a - b, -a, 2 / a]
+    assert [v.label for v in outputs] == [""] * len(outputs) and (a.label, b.label) == ("a", "b")
