@@ -45,6 +45,7 @@ def test_the_reference_engine_grades_100_percent(tmp_path):
     assert [r.status for r in results] == ["pass"] * len(EXERCISES) and sum(r.points for r in results) == 90
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
 def test_each_exercise_filled_with_the_reference_alone_passes_alone(exercise, tmp_path):
     folder = _workspace(tmp_path / exercise.name, exercises.solution_source([exercise.number]))
@@ -53,6 +54,7 @@ def test_each_exercise_filled_with_the_reference_alone_passes_alone(exercise, tm
     assert all(s == "not started" for n, s in statuses.items() if n != exercise.number), statuses
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: b.name)
 def test_every_planted_bug_is_caught_with_a_counterexample(bug, tmp_path):
     folder = _workspace(tmp_path / bug.name, exercises.bug_source(bug))

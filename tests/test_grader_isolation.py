@@ -13,6 +13,8 @@ from engine.teach.exercises import BUGS, EXERCISES, FUNCTION_HINTS
 from engine.teach.probes import CHAIN_NODES
 from tests.support import run_cli
 
+pytestmark = pytest.mark.slow  # each test grades a whole workspace, in child processes: about a minute in all
+
 TANH_WRONG = exercises.bug_source(next(b for b in BUGS if b.name == "tanh_of_input"))
 TANH_RULE = '"tanh":    lambda a, b, out, g: (g * (1 - a * a), None),'
 
