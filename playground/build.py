@@ -18,8 +18,8 @@ ENGINE_MODULES = [  # what the stepper and the grader need: standard library + g
     "teach/exercises.py", "teach/grade.py", "teach/probes.py", "teach/sandbox.py", "teach/web.py",
 ]  # fmt: skip
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
-PYODIDE_FILES = [  # pyodide.mjs: the workers are module workers
-    "pyodide.js", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
+PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
+    "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
 ]  # fmt: skip
 
 

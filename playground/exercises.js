@@ -5,30 +5,8 @@
 const STORE = "mini-autograd-engine/exercises/engine.py";
 const ex$ = (id) => document.getElementById(id);
 
-class Worker2 {  // a worker answering {id, op, args} with {id, result | error}
-  constructor() {
-    this.worker = new Worker("python-worker.js", { type: "module" });
-    this.pending = new Map();
-    this.next = 0;
-    this.worker.onmessage = ({ data }) => {
-      const p = this.pending.get(data.id);
-      this.pending.delete(data.id);
-      if (data.error !== undefined) p.reject(new Error(data.error)); else p.resolve(data.result);
-    };
-    this.worker.onerror = (e) => { for (const p of this.pending.values()) p.reject(new Error(e.message || "crashed")); };
-  }
-  call(op, ...args) {
-    return new Promise((resolve, reject) => {
-      const id = this.next++;
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, args });
-    });
-  }
-  stop() { this.worker.terminate(); for (const p of this.pending.values()) p.reject(new Error("stopped")); }
-}
-
-const grader = new Worker2();
-let sandbox = new Worker2();
+const grader = python;  // the page's Python worker (app.js): it never loads a learner's code
+let sandbox = new PythonWorker();
 let editor = null, listed = [], fresh = "", lastPictures = null;
 
 function timeLimitMs() { return window.playground.timeLimitMs; }
@@ -43,13 +21,13 @@ async function inSandbox(source, probes) {
     if (report !== null) return report;
   } catch (e) {
     sandbox.stop();
-    sandbox = new Worker2();
+    sandbox = new PythonWorker();
     return JSON.stringify({ crashed: e.message });
   } finally {
     clearTimeout(timer);
   }
   sandbox.stop();
-  sandbox = new Worker2();
+  sandbox = new PythonWorker();
   return JSON.stringify({ timeout: timeLimitMs() / 1000 });
 }
 

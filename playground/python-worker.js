@@ -19,6 +19,7 @@ async function start() {
 const ready = start();
 const OPS = {
   ready: () => true,  // answered once Python is loaded: a time limit starts only then
+  explain: (py, [text]) => py.runPython("from engine.teach.stepper import explained; explained")(text),
   // the grader's side
   workspace: (py) => py.runPython("from engine.teach import web; web.web_workspace()"),
   plan: (py, [n, finished]) => py.runPython("from engine.teach import web; web.web_plan")(n, finished),

@@ -1,5 +1,6 @@
 """The playground: the expression language's stepper in CPython, and the page in headless Chromium,
-served from 127.0.0.1 with every other address blocked, running the real engine under Pyodide."""
+served from 127.0.0.1 with every other address blocked, running the real engine under Pyodide in Web Workers:
+no Python runs on the page's main thread."""
 
 import json
 import os
@@ -69,6 +70,13 @@ def page(site):
         yield page
 
 
+def _rendering(page, action):
+    """Do action (a click, a choice) and wait until the page has drawn what the Python worker answered."""
+    done = page.evaluate("window.playground.rendered")
+    action()
+    page.wait_for_function(f"window.playground.rendered > {done}", timeout=60_000)
+
+
 @pytest.mark.browser
 def test_the_page_loads_offline_and_runs_the_demo(page):
     assert page.text_content("#status").startswith("ready")
@@ -83,7 +91,7 @@ def test_the_page_loads_offline_and_runs_the_demo(page):
 def test_a_typed_expression_gives_the_engines_gradients_in_the_page(page):
     text = "x = 0.5; w = -1.25; b = 0.3\nh = (x*w + b).tanh()\nL = (h - 1)**2 + (x / w).exp() + (x*x + 1).log()"
     page.fill("#text", text)
-    page.click("#run")
+    _rendering(page, lambda: page.click("#run"))
     shown = {
         row.get_attribute("data-name"): float(row.locator("td").nth(2).get_attribute("data-grad"))
         for row in page.locator("#grads tbody tr").all()
@@ -95,7 +103,7 @@ def test_a_typed_expression_gives_the_engines_gradients_in_the_page(page):
 
 @pytest.mark.browser
 def test_the_stepper_explains_a_shared_node_in_the_page(page):
-    page.select_option("#examples", index=2)  # a*a + a
+    _rendering(page, lambda: page.select_option("#examples", index=2))  # a*a + a
     for _ in range(10):
         page.keyboard.press("ArrowRight")
     assert page.text_content("#counter") == "step 4 of 4"
@@ -111,7 +119,7 @@ def test_the_stepper_explains_a_shared_node_in_the_page(page):
 @pytest.mark.browser
 def test_an_invalid_expression_shows_its_message_under_the_input(page):
     page.fill("#text", "a = 2; b = a.__class__")
-    page.click("#run")
+    _rendering(page, lambda: page.click("#run"))
     assert page.text_content("#error") == (
         "line 1, column 12: the attribute .__class__ is not allowed: only the methods exp, log, tanh, relu, sigmoid"
     )
@@ -188,5 +196,5 @@ def test_a_rule_that_never_returns_is_stopped_and_the_page_stays_usable(page):
     assert _grade_in_page(page, (ROOT / "engine" / "engine.py").read_text())["points"] == 90  # a new worker grades
     page.click("#tab-expression")
     page.fill("#text", "a = 2; L = a*a")
-    page.click("#run")
+    _rendering(page, lambda: page.click("#run"))
     assert page.locator("#grads tbody tr").count() == 1  # and the expression view still works
