@@ -5,6 +5,8 @@ let viz = null, steps = [], current = 0;
 
 function fmt(x) { return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x); }
 
+let playing = null;  // the timer of "play", or null
+
 function show(k) {
   if (!steps.length) return;
   current = Math.max(0, Math.min(steps.length - 1, k));
@@ -13,6 +15,22 @@ function show(k) {
   $("counter").textContent = `step ${current} of ${steps.length - 1}`;
   $("prev").disabled = current === 0;
   $("next").disabled = current === steps.length - 1;
+  // the graph as this step leaves it (absent for a graph too large to draw): its grads fill in term by term
+  $("stepgraph").replaceChildren(...(steps[current].dot ? [viz.renderSVGElement(steps[current].dot)] : []));
+  window.playground.step = current;
+  if (current === steps.length - 1) pause();
+}
+
+function play() {
+  if (current === steps.length - 1) show(0);  // from the end, play starts again
+  playing = setInterval(() => show(current + 1), 900);
+  $("play").textContent = "\u23F8 pause";
+}
+
+function pause() {
+  clearInterval(playing);
+  playing = null;
+  $("play").textContent = "\u25B6 play";
 }
 
 async function render() {
@@ -42,6 +60,7 @@ function draw(result) {
     return tr;
   }));
   steps = result.steps;
+  pause();
   show(0);
 }
 
@@ -57,12 +76,17 @@ async function main() {
 
 $("examples").onchange = () => { $("text").value = $("examples").value; render(); };
 $("run").onclick = render;
-$("prev").onclick = () => show(current - 1);
-$("next").onclick = () => show(current + 1);
+$("prev").onclick = () => { pause(); show(current - 1); };
+$("next").onclick = () => { pause(); show(current + 1); };
+$("play").onclick = () => (playing ? pause() : play());
 document.addEventListener("keydown", (e) => {
   if (e.target === $("text") || window.playground.view !== "expression") return;
-  if (e.key === "ArrowRight") show(current + 1);
-  if (e.key === "ArrowLeft") show(current - 1);
+  if (e.key === "ArrowRight") { pause(); show(current + 1); }
+  if (e.key === "ArrowLeft") { pause(); show(current - 1); }
+  if (e.key === " " && e.target.tagName !== "BUTTON") {  // on a focused button, space is its own click
+    e.preventDefault();
+    if (playing) pause(); else play();
+  }
 });
 function showView(name) {  // the tabs: one view at a time
   for (const view of ["expression", "exercises"]) {

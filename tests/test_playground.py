@@ -198,3 +198,48 @@ def test_a_rule_that_never_returns_is_stopped_and_the_page_stays_usable(page):
     page.fill("#text", "a = 2; L = a*a")
     _rendering(page, lambda: page.click("#run"))
     assert page.locator("#grads tbody tr").count() == 1  # and the expression view still works
+
+
+@pytest.mark.browser
+def test_the_graph_fills_in_one_term_at_a_time_and_plays_with_the_space_bar(page):
+    import re
+
+    page.click("#tab-expression")
+    page.fill("#text", "a = 2; b = -3; c = 10; f = -2\ne = a*b\nd = e + c\nL = d * f")
+    _rendering(page, lambda: page.click("#run"))
+    grads = lambda pane: sorted(re.findall(r"grad (-?[0-9.]+)", page.text_content(f"{pane} svg")))
+    assert grads("#stepgraph") == ["0", "0", "0", "0", "0", "0", "1"]  # the seed: dL/dL = 1, the rest to come
+    assert page.locator('#stepgraph svg [stroke="#d62728"]').count() >= 1  # the node of the step, outlined
+    page.evaluate("document.activeElement.blur()")  # off the text box: the keys drive the stepper
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.playground.step") == 6
+    assert grads("#stepgraph") == grads("#after")  # the last step leaves the graph as backward() does
+    page.keyboard.press("ArrowLeft")
+    assert grads("#stepgraph") != grads("#after")
+    for _ in range(6):
+        page.keyboard.press("ArrowLeft")
+    assert page.evaluate("window.playground.step") == 0
+    page.keyboard.press(" ")  # play
+    page.wait_for_function("window.playground.step >= 2", timeout=10_000)
+    page.keyboard.press(" ")  # pause
+    paused = page.evaluate("window.playground.step")
+    page.wait_for_timeout(2000)
+    assert page.evaluate("window.playground.step") == paused
+    assert page.text_content("#play").endswith("play")
+
+
+def test_each_step_of_the_stepper_draws_the_graph_as_that_step_leaves_it():
+    import re
+
+    result = json.loads(stepper.explained("a = 3; s = a*a; L = s + a"))
+
+    def grads(dot):
+        return sorted(re.findall(r"grad (-?[0-9.]+)", dot))
+
+    dots = [s["dot"] for s in result["steps"]]
+    assert grads(dots[0]) == ["0", "0", "1"] and grads(dots[-1]) == grads(result["after"]) == ["1", "1", "7"]
+    assert grads(dots[1]) == ["0", "1", "1"]  # the first term: dL/ds += 1, and dL/da += 1 (through L)
+    assert all(dot.count("#d62728") >= 1 for dot in dots)  # each step's node is outlined
+    big = "x = 1.001; y = " + "*".join(["x"] * 160)  # 159 products and the leaf: 160 Values
+    assert "dot" not in json.loads(stepper.explained(big))["steps"][0]  # past 150 nodes: the text alone

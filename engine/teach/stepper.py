@@ -8,7 +8,7 @@ number; for an input used by several nodes, the running sum over its uses so far
 
 import json
 
-from ..draw.graph import draw, fmt
+from ..draw.graph import MAX_NODES, draw, fmt, walk
 from ..engine import RULES, Value, topological_order
 from ..ops import BY_OP, METHODS
 from . import expr
@@ -44,12 +44,16 @@ def _terms(order):
                 yield v, x, position, local, gx
 
 
-def explain(out):
-    """The steps of out.backward() as dicts, after running it term by term (leaves' grads are filled)."""
+def explain(out, pictures=False):
+    """The steps of out.backward() as dicts, after running it term by term (leaves' grads are filled). With
+    pictures, each step also has the graph's DOT as that step leaves it: the input that just received a term
+    outlined, the edge it came along bold, every gradient so far filled in (the playground animates them)."""
     top = node_name(out)
     steps = [{"node": top, "input": top, "text": f"d{top}/d{top} = 1: every backward pass starts here", "sum": ""}]
-    uses = {}
-    for v, x, position, local, gx in terms(out):
+    uses, replay = {}, terms(out)  # terms() seeds the gradients at once, and adds the terms as it is iterated
+    if pictures:
+        steps[0]["dot"] = _picture(out, out, ())  # the seed: d(out)/d(out) = 1, every other gradient 0
+    for v, x, position, local, gx in replay:
         a, b = v._a, v._b
         constant = not isinstance(b, Value)
         formula = BY_OP[v._op].words(
@@ -73,7 +77,13 @@ def explain(out):
                 "sum": f"d{top}/d{name_x} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
             }
         )
+        if pictures:
+            steps[-1]["dot"] = _picture(out, x, ((x, v),))
     return steps
+
+
+def _picture(out, highlight, edges):
+    return draw(out, max_nodes=None, highlight=highlight, bold_edges=edges).source
 
 
 def explained(text):
@@ -83,7 +93,8 @@ def explained(text):
     except expr.ExprError as e:
         return json.dumps({"error": str(e)})
     before = draw(out, max_nodes=None).source
-    steps = explain(out)
+    small = len(walk(out)) <= MAX_NODES  # an animation of a huge graph would be unreadable and slow to make
+    steps = explain(out, pictures=small)
     after = draw(out, max_nodes=None).source
     fd = {k: expr.finite_difference(text, k) for k in inputs}
     rows = [{"name": k, "value": v.data, "grad": v.grad, "fd": fd[k]} for k, v in inputs.items()]
