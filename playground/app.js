@@ -34,6 +34,7 @@ function pause() {
 }
 
 async function render() {
+  toLink();
   try {
     await draw(JSON.parse(await python.call("explain", $("text").value)));
   } finally {
@@ -64,11 +65,26 @@ function draw(result) {
   show(0);
 }
 
+// The link: #view=expression&text=... reproduces what is on the page (the text goes to the expression
+// language, which runs nothing but its own arithmetic; a rejected text shows its one line, as typed text does).
+function fromLink() {
+  const link = new URLSearchParams(location.hash.slice(1));
+  return { view: link.get("view"), text: link.get("text") };
+}
+
+function toLink() {
+  const link = new URLSearchParams({ view: window.playground.view });
+  if (window.playground.view === "expression") link.set("text", $("text").value);
+  history.replaceState(null, "", `#${link}`);
+}
+
 async function main() {
   const started = performance.now();
   [viz] = await Promise.all([Viz.instance(), python.call("ready")]);
   $("run").disabled = false;
-  $("text").value = $("examples").value;
+  const link = fromLink();
+  $("text").value = link.text !== null ? link.text.slice(0, 20000) : $("examples").value;
+  if (link.view === "exercises") showView("exercises");
   await render();
   window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the demo is drawn
   $("status").textContent = `ready (Python and Graphviz loaded in ${window.loadMilliseconds} ms)`;
@@ -94,6 +110,7 @@ function showView(name) {  // the tabs: one view at a time
     $(`tab-${view}`).setAttribute("aria-selected", String(view === name));
   }
   window.playground.view = name;
+  if (window.loadMilliseconds !== undefined) toLink();
   if (name === "exercises" && window.playground.editor()) window.playground.editor().refresh();
 }
 window.playground = Object.assign(window.playground || {}, { view: "expression", showView, rendered: 0 });

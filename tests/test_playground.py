@@ -243,3 +243,32 @@ def test_each_step_of_the_stepper_draws_the_graph_as_that_step_leaves_it():
     assert all(dot.count("#d62728") >= 1 for dot in dots)  # each step's node is outlined
     big = "x = 1.001; y = " + "*".join(["x"] * 160)  # 159 products and the leaf: 160 Values
     assert "dot" not in json.loads(stepper.explained(big))["steps"][0]  # past 150 nodes: the text alone
+
+
+@pytest.mark.browser
+def test_a_link_reproduces_an_expression_and_a_hostile_one_runs_nothing(page, site):
+    from urllib.parse import quote
+
+    page.click("#tab-expression")
+    page.fill("#text", "p = 1.5; q = -2\nL = (p*q).tanh()")
+    _rendering(page, lambda: page.click("#run"))
+    link = page.evaluate("location.hash")
+    assert link.startswith("#view=expression&text=")
+    for hash_, expect in (
+        (link, None),
+        ("#view=expression&text=" + quote("x = 1; y = __import__('os').system('touch /tmp/pwned')"), "is not allowed"),
+    ):
+        page.goto(site + hash_)
+        page.reload()
+        page.wait_for_function("window.playground && window.playground.rendered >= 1", timeout=120_000)
+        if expect is None:
+            assert page.input_value("#text") == "p = 1.5; q = -2\nL = (p*q).tanh()"
+            assert [r.get_attribute("data-name") for r in page.locator("#grads tbody tr").all()] == ["p", "q"]
+        else:
+            assert expect in page.text_content("#error") and page.text_content("#error").count("\n") == 0
+    assert not Path("/tmp/pwned").exists()
+    page.goto(site + "#view=exercises")
+    page.reload()
+    page.wait_for_function("window.playground && window.playground.rendered >= 1", timeout=120_000)
+    assert page.evaluate("window.playground.view") == "exercises" and page.is_visible("#view-exercises")
+    page.click("#tab-expression")
