@@ -7,7 +7,7 @@ import tracemalloc
 from pathlib import Path
 
 from engine import Value
-from engine.engine import topological_order
+from engine.teach.probes import unlink
 
 from . import engines
 from .workloads import draws, wide
@@ -26,19 +26,11 @@ def bytes_per_node(e, n):
     out.backward()
     graph, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    _unlink(out)
+    if type(out) is Value:  # cut up before it is freed (see unlink); micrograd's is not measured in Pyodide
+        unlink(out)
     del leaves, out
     nodes = 4 * n + 1  # 2n leaves, n products, n sums (and the starting 0)
     return peak / nodes, graph / nodes
-
-
-def _unlink(out):
-    """Cut this engine's graph below out into single nodes before it is freed. Freeing a chain of nodes is a
-    recursion in C, one level per node, and Pyodide's CPython 3.14 does not stop it before WebAssembly's
-    stack runs out (a chain of 5,000 Values crashes it under Node): cut first, each node is freed alone."""
-    if type(out) is Value:
-        for v in topological_order(out):
-            v._a = v._b = None
 
 
 def _rss_bytes():

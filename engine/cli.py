@@ -208,7 +208,7 @@ def cmd_grade(args):
     workspaces (submissions/*), or --csv: the whole class, one row each, graded in parallel."""
     from .teach import classroom, grade
 
-    folders = args.out if isinstance(args.out, list) else [args.out]
+    folders = args.out  # one or more: nargs="*", with a one-folder default
     if len(folders) == 1 and not (args.csv or args.scorecards):
         return _grade_one(grade, folders[0], args.json)
     rows = classroom.grade_class(folders)

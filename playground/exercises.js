@@ -12,23 +12,23 @@ let editor = null, listed = [], fresh = "", lastPictures = null;
 function timeLimitMs() { return window.playground.timeLimitMs; }
 
 async function inSandbox(source, probes) {
-  // the probes' report, or a timeout: the worker is then stopped and a new one takes its place
+  // the probes' report; or, when the worker runs past the time limit or dies, the reason, and a new worker
   await sandbox.call("ready");  // a new worker loads Python first, which is no part of the time limit
   let timer;
   const limit = new Promise((resolve) => { timer = setTimeout(() => resolve(null), timeLimitMs()); });
+  let stopped;
   try {
     const report = await Promise.race([sandbox.call("probe", source, probes), limit]);
     if (report !== null) return report;
+    stopped = { timeout: timeLimitMs() / 1000 };
   } catch (e) {
-    sandbox.stop();
-    sandbox = new PythonWorker();
-    return JSON.stringify({ crashed: e.message });
+    stopped = { crashed: e.message };
   } finally {
     clearTimeout(timer);
   }
   sandbox.stop();
   sandbox = new PythonWorker();
-  return JSON.stringify({ timeout: timeLimitMs() / 1000 });
+  return JSON.stringify(stopped);
 }
 
 async function gradeSource(source, progress = () => {}) {

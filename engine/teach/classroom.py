@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import grade
-from .exercises import EXERCISES
+from .exercises import EXERCISES, MAX_POINTS
 
 JSON_VERSION = 1
 
@@ -36,9 +36,6 @@ class Submission:
             return self.error
         failed = next((r for r in self.results if r.status == "fail"), None)
         return f"{failed.number}. {failed.name}: {failed.message}" if failed else ""
-
-
-MAX_POINTS = sum(e.points for e in EXERCISES)
 
 
 def grade_workspace(folder):

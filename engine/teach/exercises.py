@@ -41,6 +41,7 @@ EXERCISES = (
     Exercise(6, "backward", "backward() and _backward(): seed 1, each rule once, accumulate with +=", 20),
     Exercise(7, "grad", "grad(create_graph=True): gradients as graphs, for higher derivatives", 15),
 )
+MAX_POINTS = sum(e.points for e in EXERCISES)
 
 FUNCTION_HINTS = {
     "topological_order": (

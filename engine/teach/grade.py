@@ -46,6 +46,12 @@ class Result:
     max_points: int
     message: str = ""
 
+    @classmethod
+    def of(cls, exercise, status, message):
+        """An exercise's result: its points when it passes, 0 otherwise."""
+        points = exercise.points if status == "pass" else 0
+        return cls(exercise.number, exercise.name, exercise.title, status, points, exercise.points, message)
+
 
 class Fail(Exception):
     """A check failed; the message is the counterexample, in words."""
@@ -155,17 +161,20 @@ def plan(exercise, finished_ops):
     return [{"kind": "grad_case"}] + [{"kind": "grad", "spec": s} for s in specs]
 
 
-def _spec(probe):
-    inputs, steps = probe["spec"]
+def spec_of(raw):
+    """A spec as it came through JSON (lists), as random_specs makes it: (inputs, [(op, i, j), ...])."""
+    inputs, steps = raw
     return (list(inputs), [tuple(step) for step in steps])
+
+
+def _not_a_pair(op, returned):
+    return Fail(f"{op}: your rule returned {returned}; it must return a pair (gradient for a, gradient for b)")
 
 
 def judge_rule(probe, data):
     op, a, b, out, g = probe["op"], probe["a"], probe["b"], probe["out"], probe["g"]
     if "pair" not in data:
-        raise Fail(
-            f"{op}: your rule returned {data['returned']}; it must return a pair (gradient for a, gradient for b)"
-        )
+        raise _not_a_pair(op, data["returned"])
     row = BY_OP[op]
     if len(row.local) == 1:
         where, names = f"x = {shown(a)}" + (f", n = {shown(b)}" if b is not None else ""), ("x",)
@@ -182,12 +191,9 @@ def judge_rule(probe, data):
 
 
 def judge_gradients(probe, data):
-    spec = _spec(probe)
+    spec = spec_of(probe["spec"])
     if "not_pair" in data:
-        raise Fail(
-            f"{data['not_pair']}: your rule returned {data['returned']}; it must return a pair "
-            "(gradient for a, gradient for b)"
-        )
+        raise _not_a_pair(data["not_pair"], data["returned"])
     if probe.get("h") is None:
         _check_against_reference(spec, data["out"], data["grads"], "your")
         return
@@ -232,7 +238,7 @@ def _check_against_reference(spec, ours_value, ours_grads, what):
 def judge_order(probe, data):
     what = probe["what"]
     if "spec" in what:
-        where = f"for {describe(_spec({'spec': what['spec']}))}"
+        where = f"for {describe(spec_of(what['spec']))}"
     elif what["case"] == "tanh":
         where = "for out = tanh(h*h + h) * a with h = a*b"
     else:
@@ -301,7 +307,7 @@ def judge_backward_case(probe, data):
 
 
 def judge_backward(probe, data):
-    _check_against_reference(_spec(probe), data["out"], data["grads"], "after backward(), your")
+    _check_against_reference(spec_of(probe["spec"]), data["out"], data["grads"], "after backward(), your")
 
 
 def judge_grad_case(probe, data):
@@ -326,7 +332,7 @@ def judge_grad_case(probe, data):
 
 
 def judge_grad(probe, data):
-    spec = _spec(probe)
+    spec = spec_of(probe["spec"])
     rleaves, rout = instantiate(spec, ref.Value)
     for k, ((g, g2), rg) in enumerate(zip(data["pairs"], ref.grad(rout, rleaves, create_graph=True), strict=True)):
         (rg2,) = ref.grad(rg, [rleaves[k]]) if rg._op else (ref.Value(0.0),)
@@ -416,9 +422,7 @@ def grade(folder):
         status, message = grade_one(engine_py, e, finished_ops)
         if status == "pass":
             finished_ops |= set(e.ops)
-        results.append(
-            Result(e.number, e.name, e.title, status, e.points if status == "pass" else 0, e.points, message)
-        )
+        results.append(Result.of(e, status, message))
     return results
 
 

@@ -32,7 +32,7 @@ def web_verdict(number, probes_json, report_json):
         report = {}
     failed = {}
     status, message = grade.verdict(e, json.loads(probes_json), report if isinstance(report, dict) else {}, failed)
-    result = grade.Result(e.number, e.name, e.title, status, e.points if status == "pass" else 0, e.points, message)
+    result = grade.Result.of(e, status, message)
     pictures = counterexample(failed["probe"], failed["data"]) if status == "fail" and failed else None
     return json.dumps({"result": result.__dict__, "ops": list(e.ops) if status == "pass" else [], "pictures": pictures})
 
@@ -44,17 +44,15 @@ def counterexample(probe, data):
         return _rule_pictures(probe, data["pair"])
     if probe["kind"] not in ("gradients", "backward") or "nodes" not in data or probe.get("h") is not None:
         return None
-    spec = (list(probe["spec"][0]), [tuple(step) for step in probe["spec"][1]])
+    spec = grade.spec_of(probe["spec"])
     theirs, mine = instantiate(spec, ref.Value), instantiate(spec, ref.Value)
     mine[1].backward()
     order = reference_order(theirs[1])
     if len(order) != len(data["nodes"]):
         return None
-    for v, g in zip(order, data["nodes"], strict=True):
-        v.grad = g if isinstance(g, float) else float("nan")
-    for leaf, g in zip(theirs[0], data["grads"], strict=True):
-        leaf.grad = g if isinstance(g, float) else float("nan")
     nodes = order + theirs[0]
+    for v, g in zip(nodes, data["nodes"] + data["grads"], strict=True):
+        v.grad = _number_or_nan(g)
     mine_nodes = reference_order(mine[1]) + mine[0]
     first = next(
         (
@@ -70,19 +68,24 @@ def counterexample(probe, data):
 def _rule_pictures(probe, pair):
     """One op at the failing point: out.grad is the upstream gradient, the inputs hold the rule's results."""
     row = BY_OP[probe["op"]]
+    want = ref.RULES[probe["op"]](probe["a"], probe["b"], probe["out"], probe["g"])
     graphs = []
-    for grads in (pair, ref.RULES[probe["op"]](probe["a"], probe["b"], probe["out"], probe["g"])):
+    for grads in (pair, want):
         a = ref.Value(probe["a"], "x" if len(row.local) == 1 else "a")
         b = ref.Value(probe["b"], "b") if len(row.local) == 2 else probe["b"]
         out = row.apply(a, b)
         out.label, out.grad = "out", probe["g"]
-        a.grad = grads[0] if isinstance(grads[0], float) else float("nan")
+        a.grad = _number_or_nan(grads[0])
         if len(row.local) == 2:
-            b.grad = grads[1] if isinstance(grads[1], float) else float("nan")
+            b.grad = _number_or_nan(grads[1])
         graphs.append((out, a, b))
-    want = ref.RULES[probe["op"]](probe["a"], probe["b"], probe["out"], probe["g"])
     k = 0 if len(row.local) == 1 or not grade.matches(pair[0], want[0]) else 1  # the input whose gradient is wrong
     return _pair_of_pictures(graphs[0][0], graphs[1][0], (graphs[0][1 + k], graphs[1][1 + k]))
+
+
+def _number_or_nan(x):
+    """A learner's gradient as the picture shows it: the number, or nan for what was no number at all."""
+    return x if isinstance(x, float) else float("nan")
 
 
 def _pair_of_pictures(yours, reference, first):
@@ -98,5 +101,5 @@ def web_scorecard(results_json, error=""):
     doc = json.loads(grade.scorecard_json("", results))
     doc["engine"] = "engine.py"
     if error:
-        doc["error"], doc["max_points"] = error, sum(e.points for e in exercises.EXERCISES)
+        doc["error"], doc["max_points"] = error, exercises.MAX_POINTS
     return json.dumps(doc)
