@@ -119,6 +119,17 @@ playground: $(STAMP) ## Build the browser playground from pinned npm packages an
 	$(VENV_PY) playground/build.py
 	$(VENV_PY) playground/serve.py --port $(PORT)
 
+.PHONY: site
+site: $(STAMP) ## Build the playground as a static site in build/site/, for GitHub Pages or any static host
+	npm ci --prefix playground --no-audit --no-fund
+	$(VENV_PY) playground/build.py --site build/site
+
+.PHONY: bench-playground
+bench-playground: $(STAMP) ## The playground's figures in headless Chromium: load times, bytes per view, training speed
+	npm ci --prefix playground --no-audit --no-fund
+	$(VENV_PY) playground/build.py
+	$(VENV_PY) -m benchmarks.playground $(BENCH_ARGS)
+
 .PHONY: exercises
 exercises: $(STAMP) ## Write a learner's workspace into DIR (default: exercises/): the core with the pieces to write as stubs
 	$(VENV_PY) -m engine exercises --out $(DIR)

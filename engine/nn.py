@@ -3,6 +3,7 @@
 The signatures are micrograd's (Neuron(nin, nonlin=True), Layer(nin, nout, **kwargs), MLP(nin, nouts)),
 so its README and notebooks run with only the imports changed; nonlin may also name "tanh"."""
 
+import math
 import random
 
 from .engine import Value
@@ -125,20 +126,26 @@ def rmsnorm(x, eps=1e-5):
 
 class Adam:
     """Adam (Kingma and Ba) with bias correction: each parameter moves by lr * m_hat / (sqrt(v_hat) + eps),
-    m and v being running means of its gradient and of its square. betas as microgpt has them."""
+    m and v being running means of its gradient and of its square. betas as microgpt has them.
+
+    Written with * and math.sqrt, which IEEE 754 rounds exactly, where microgpt writes g**2, v_hat**0.5 and
+    beta**t: pow() is the platform's libm, and WebAssembly's differs from glibc's in the last bit at times, while
+    these give the same floats in the browser's Pyodide as in CPython."""
 
     def __init__(self, params, betas=(0.85, 0.99), eps=1e-8):
         self.params, self.betas, self.eps = list(params), betas, eps
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
         self.t = 0
+        self._b1_t, self._b2_t = 1.0, 1.0  # beta1**t and beta2**t, a product per step
 
     def step(self, lr):
         self.t += 1
         b1, b2 = self.betas
+        self._b1_t, self._b2_t = self._b1_t * b1, self._b2_t * b2
         for i, p in enumerate(self.params):
             self.m[i] = b1 * self.m[i] + (1 - b1) * p.grad
-            self.v[i] = b2 * self.v[i] + (1 - b2) * p.grad**2
-            m_hat = self.m[i] / (1 - b1**self.t)
-            v_hat = self.v[i] / (1 - b2**self.t)
-            p.data -= lr * m_hat / (v_hat**0.5 + self.eps)
+            self.v[i] = b2 * self.v[i] + (1 - b2) * (p.grad * p.grad)
+            m_hat = self.m[i] / (1 - self._b1_t)
+            v_hat = self.v[i] / (1 - self._b2_t)
+            p.data -= lr * m_hat / (math.sqrt(v_hat) + self.eps)

@@ -1,7 +1,47 @@
-// The playground: a Pyodide worker runs engine/teach/stepper.py on the typed text; viz.js draws the DOT it returns.
+// The playground: its views, its link, and the Expression view. A Pyodide worker runs all the page's Python
+// (engine/teach/stepper.py for this view); viz.js draws the DOT it returns. Each view loads what it needs when it
+// is first shown: Graphviz for the views that draw graphs, CodeMirror for the exercises, the names for the GPT.
 const $ = (id) => document.getElementById(id);
 const python = new PythonWorker();
 let viz = null, steps = [], current = 0;
+
+const VIEWS = {  // what each view loads when first shown, beside Pyodide and the engine
+  expression: { scripts: [], graphviz: true },
+  mlp: { scripts: ["training.js", "mlp.js"], graphviz: true },
+  gpt: { scripts: ["training.js", "gpt.js"], graphviz: false },
+  exercises: { scripts: ["vendor/codemirror/codemirror.js", "vendor/codemirror/python.js", "exercises.js"],
+    css: "vendor/codemirror/codemirror.css", graphviz: true },
+};
+const PAGE_KEYS = ["view", "play", "hide", ...Object.keys(VIEWS)];  // the link's keys that are the page's own
+const loading = {};
+
+function load(src) {  // a script, once
+  loading[src] ||= new Promise((resolve, reject) => {
+    const tag = document.createElement("script");
+    tag.src = src;
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(tag);
+  });
+  return loading[src];
+}
+
+async function graphviz() {  // viz.js, loaded by the first view that draws
+  await load("vendor/viz/viz-global.js");
+  viz ||= await Viz.instance();
+  return viz;
+}
+
+async function loadView(name) {  // the view's scripts, then its start(link) once
+  const view = VIEWS[name];
+  view.started ||= (async () => {
+    if (view.css) document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: view.css }));
+    if (view.graphviz) await graphviz();
+    for (const src of view.scripts) await load(src);  // in order: CodeMirror before its Python mode
+    await window.views[name].start(fromLink());
+  })();
+  return view.started;
+}
 
 function fmt(x) { return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x); }
 
@@ -24,7 +64,7 @@ function show(k) {
 function play() {
   if (current === steps.length - 1) show(0);  // from the end, play starts again
   playing = setInterval(() => show(current + 1), 900);
-  $("play").textContent = "\u23F8 pause";
+  $("play").textContent = "\u25AE\u25AE pause";
 }
 
 function pause() {
@@ -67,27 +107,59 @@ function draw(result) {
 
 // The link: #view=expression&text=... reproduces what is on the page (the text goes to the expression
 // language, which runs nothing but its own arithmetic; a rejected text shows its one line, as typed text does).
+// A view's settings are in the link too (the MLP's dataset, points, sizes, rate and seed; the GPT's); #mlp&play
+// starts training on load, and hide=settings,graph,... hides those panels for a focused lesson. The views' own
+// keys go to Python, which checks each one (engine/teach/live.py): a link is text and runs nothing.
 function fromLink() {
   const link = new URLSearchParams(location.hash.slice(1));
-  return { view: link.get("view"), text: link.get("text") };
+  const view = link.get("view") || Object.keys(VIEWS).find((name) => link.has(name)) || "expression";
+  const settings = {};
+  for (const [key, value] of link) if (!PAGE_KEYS.includes(key) && key !== "text") settings[key] = value.slice(0, 20000);
+  return {
+    view: VIEWS[view] ? view : "expression", text: link.get("text"), play: link.has("play"),
+    hide: (link.get("hide") || "").split(",").filter(Boolean), settings,
+  };
 }
 
-function toLink() {
+function toLink(settings = {}) {
   const link = new URLSearchParams({ view: window.playground.view });
   if (window.playground.view === "expression") link.set("text", $("text").value);
+  for (const [key, value] of Object.entries(settings)) link.set(key, value);
+  const hidden = fromLink().hide;
+  if (hidden.length) link.set("hide", hidden.join(","));
   history.replaceState(null, "", `#${link}`);
+}
+
+function hidePanels(names) {  // a teacher's link shows only what the lesson needs
+  for (const name of names) for (const panel of document.querySelectorAll(`[data-panel="${CSS.escape(name)}"]`)) panel.hidden = true;
+  if (names.includes("tabs")) document.querySelector("nav").hidden = true;
+}
+
+async function startExpression() {
+  await graphviz();
+  $("run").disabled = false;
+  const link = fromLink();
+  $("text").value = link.text !== null ? link.text.slice(0, 20000) : $("examples").value;
+  await render();
+  $("status").textContent = "ready";
 }
 
 async function main() {
   const started = performance.now();
-  [viz] = await Promise.all([Viz.instance(), python.call("ready")]);
-  $("run").disabled = false;
   const link = fromLink();
-  $("text").value = link.text !== null ? link.text.slice(0, 20000) : $("examples").value;
-  if (link.view === "exercises") showView("exercises");
-  await render();
-  window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the demo is drawn
-  $("status").textContent = `ready (Python and Graphviz loaded in ${window.loadMilliseconds} ms)`;
+  hidePanels(link.hide);
+  await python.call("ready");
+  await showView(link.view);
+  window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the first view works
+  window.playground.ready = true;
+  window.playground.readyAt = performance.now();  // for course tools and tests: what happens after loading
+  $("status").textContent = `ready (loaded in ${window.loadMilliseconds} ms)`;
+  if ("serviceWorker" in navigator) {  // sw.js keeps the site for offline use, fetched once this view works
+    navigator.serviceWorker.register("sw.js")
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => { window.playground.offlineReady = true; })
+      .catch(() => {});  // a host without service workers: the page works online as before
+  }
 }
 
 $("examples").onchange = () => { $("text").value = $("examples").value; render(); };
@@ -95,6 +167,12 @@ $("run").onclick = render;
 $("prev").onclick = () => { pause(); show(current - 1); };
 $("next").onclick = () => { pause(); show(current + 1); };
 $("play").onclick = () => (playing ? pause() : play());
+document.addEventListener("keydown", (e) => {  // the training views: space plays or pauses, -> takes one step
+  const view = window.views[window.playground.view];
+  if (!view || !view.stepOnce || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(e.target.tagName)) return;
+  if (e.key === " ") { e.preventDefault(); if (view.state().running) view.pause(); else view.play(); }
+  if (e.key === "ArrowRight") view.stepOnce();
+});
 document.addEventListener("keydown", (e) => {
   if (e.target === $("text") || window.playground.view !== "expression") return;
   if (e.key === "ArrowRight") { pause(); show(current + 1); }
@@ -104,16 +182,25 @@ document.addEventListener("keydown", (e) => {
     if (playing) pause(); else play();
   }
 });
-function showView(name) {  // the tabs: one view at a time
-  for (const view of ["expression", "exercises"]) {
+async function showView(name) {  // the tabs: one view at a time; a view that trains pauses when hidden
+  for (const view of Object.keys(VIEWS)) {
     $(`view-${view}`).hidden = view !== name;
     $(`tab-${view}`).setAttribute("aria-selected", String(view === name));
+    if (view !== name && window.views && window.views[view]) window.views[view].hide();
   }
-  window.playground.view = name;
-  if (window.loadMilliseconds !== undefined) toLink();
-  if (name === "exercises" && window.playground.editor()) window.playground.editor().refresh();
+  window.playground.view = window.playground.tab = name;
+  await loadView(name);
+  if (window.playground.view === name) window.views[name].show();
 }
-window.playground = Object.assign(window.playground || {}, { view: "expression", showView, rendered: 0 });
-$("tab-expression").onclick = () => showView("expression");
-$("tab-exercises").onclick = () => showView("exercises");
+window.views = window.views || {};
+window.views.expression = { start: startExpression, show: () => toLink(), hide: () => pause() };
+window.playground = Object.assign(window.playground || {}, {
+  ready: false, view: "expression", tab: "expression", showView, rendered: 0, step: 0, loss: null,
+  timeLimitMs: 10000,  // the exercises' time limit per check, once Python is loaded
+  grade: async (source) => {  // for course tools: a Promise of the scorecard of `grade DIR --json`
+    await loadView("exercises");
+    return window.views.exercises.grade(String(source));
+  },
+});
+for (const name of Object.keys(VIEWS)) $(`tab-${name}`).onclick = () => showView(name);
 main().catch((e) => { $("status").textContent = `failed: ${e}`; });

@@ -1,8 +1,10 @@
-"""python playground/build.py: fill playground/vendor/ (not committed) from the pinned npm packages
-and this project's own modules, so that the page runs offline from any static host.
+"""python playground/build.py [--site DIR]: fill playground/vendor/ (not committed) from the pinned npm packages
+and this project's own modules, so that the page runs offline from any static host; with --site, also copy the
+whole static site (the page, its scripts and vendor/) into DIR, ready for GitHub Pages or any static host.
 
 Needs `npm ci --prefix playground` first (make playground does both)."""
 
+import argparse
 import json
 import shutil
 import sys
@@ -16,6 +18,8 @@ ENGINE_MODULES = [  # what the stepper and the grader need: standard library + g
     "check/__init__.py", "check/compare.py",
     "teach/__init__.py", "teach/expr.py", "teach/stepper.py",
     "teach/exercises.py", "teach/grade.py", "teach/probes.py", "teach/sandbox.py", "teach/web.py",
+    "nn.py", "draw/grouped.py", "models/__init__.py", "models/datasets.py", "models/moons.py", "models/gpt.py",
+    "teach/live.py",
 ]  # fmt: skip
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
@@ -23,7 +27,16 @@ PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
 ]  # fmt: skip
 
 
-def main():
+PAGE_FILES = [  # the site beside vendor/
+    "index.html", "app.js", "worker-client.js", "python-worker.js", "training.js", "mlp.js", "gpt.js", "exercises.js",
+    "sw.js",
+]  # fmt: skip
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--site", type=Path, help="also copy the static site into this folder")
+    args = parser.parse_args(argv)
     modules = HERE / "node_modules"
     if not all((modules / name).is_dir() for name in ("pyodide", "@viz-js/viz", "codemirror")):
         print("error: run `npm ci --prefix playground` first (make playground does)", file=sys.stderr)
@@ -52,6 +65,19 @@ def main():
         shutil.copy(path, target)
         files.append(f"graphviz/{path.relative_to(source)}")
     (python / "manifest.json").write_text(json.dumps(files, indent=1) + "\n")
+    sys.path.insert(0, str(ROOT))
+    from engine.models.gpt import load_names  # the GPT view's words: the names package's lists, as the CLI reads them
+
+    (VENDOR / "names.txt").write_text("\n".join(load_names()) + "\n")
+    # what the service worker keeps for offline use: every file of the site
+    site = ["./", *PAGE_FILES, *sorted(str(p.relative_to(HERE)) for p in VENDOR.rglob("*") if p.is_file())]
+    (VENDOR / "offline.json").write_text(json.dumps(site, indent=1) + "\n")
+    if args.site:
+        shutil.rmtree(args.site, ignore_errors=True)
+        shutil.copytree(VENDOR, args.site / "vendor")
+        for name in PAGE_FILES:
+            shutil.copy(HERE / name, args.site / name)
+        print(f"playground: the static site is in {args.site}")
     print(
         f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), CodeMirror, {len(files)} Python modules "
         f"in {VENDOR}"

@@ -1,7 +1,7 @@
 // The Exercises view: the workspace's engine.py in an editor, graded in the page by the same grader as
 // `python -m engine grade`. The learner's code runs in one worker (the sandbox), the verdict is computed in
 // another (the grader), and only data crosses between them. window.playground.grade(source) is the same
-// for course tools: a Promise of the scorecard of `grade DIR --json`.
+// for course tools: a Promise of the scorecard of `grade DIR --json`, which loads this view first (app.js).
 const STORE = "mini-autograd-engine/exercises/engine.py";
 const ex$ = (id) => document.getElementById(id);
 
@@ -118,9 +118,10 @@ async function startExercises() {
   window.playground.exercisesReady = true;
 }
 
-window.playground = Object.assign(window.playground || {}, {
-  timeLimitMs: 10000,
-  grade: (source) => gradeSource(String(source)),
-  editor: () => editor,
-});
-startExercises().catch((e) => { ex$("grade-status").textContent = `failed: ${e.message}`; });
+window.playground.editor = () => editor;
+window.views.exercises = {
+  start: () => startExercises().catch((e) => { ex$("grade-status").textContent = `failed: ${e.message}`; }),
+  show: () => { toLink(); if (editor) editor.refresh(); },
+  hide: () => {},
+  grade: gradeSource,
+};

@@ -17,9 +17,20 @@ async function start() {
 }
 
 const ready = start();
+let liveModule = null;
+const live = (py) => (liveModule ||= py.pyimport("engine.teach.live"));
 const OPS = {
   ready: () => true,  // answered once Python is loaded: a time limit starts only then
   explain: (py, [text]) => py.runPython("from engine.teach.stepper import explained; explained")(text),
+  // the training views (engine/teach/live.py): one run of each per worker, a step per call
+  mlp_start: (py, [settings]) => live(py).mlp_start(settings),
+  mlp_step: (py, [count]) => live(py).mlp_step(count),
+  mlp_frame: (py) => live(py).mlp_frame(),
+  mlp_add: (py, [x, y, label]) => live(py).mlp_add(x, y, label),
+  mlp_point: (py, [index, expanded]) => live(py).mlp_point(index, expanded),
+  gpt_start: (py, [settings, words]) => live(py).gpt_start(settings, words),
+  gpt_step: (py) => live(py).gpt_step(),
+  gpt_samples: (py, [temperature, count]) => live(py).gpt_samples(temperature, count),
   // the grader's side
   workspace: (py) => py.runPython("from engine.teach import web; web.web_workspace()"),
   plan: (py, [n, finished]) => py.runPython("from engine.teach import web; web.web_plan")(n, finished),

@@ -3,6 +3,7 @@
 import argparse
 import functools
 import http.server
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,9 +22,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):  # a browser that leaves mid-download is no error
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def server(port=8000):
     handler = functools.partial(Handler, directory=str(HERE))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return Server(("127.0.0.1", port), handler)
 
 
 def main():

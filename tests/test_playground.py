@@ -4,7 +4,6 @@ no Python runs on the page's main thread."""
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from engine.ops import METHODS
 from engine.teach import stepper
 from engine.teach.expr import build
 from tests.support import ROOT
-from tests.support.browser import find_chromium, open_page
+from tests.support.browser import find_chromium, only_local, open_page
 
-PLAYGROUND = ROOT / "playground"
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 SHOTS = ROOT / "reports"  # CI uploads this folder
 
@@ -33,40 +31,13 @@ def test_the_stepper_reports_a_rejected_expression_as_one_line():
 
 
 @pytest.fixture(scope="module")
-def site():
-    if not (PLAYGROUND / "vendor" / "pyodide" / "pyodide.asm.wasm").exists():
-        if REQUIRED:
-            pytest.fail("playground/vendor/ is not built: npm ci --prefix playground && python playground/build.py")
-        pytest.skip("playground/vendor/ is not built (make playground builds it)")
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("playground_serve", PLAYGROUND / "serve.py")
-    serve = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(serve)
-    httpd = serve.server(port=0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
 def page(site):
     if find_chromium() is None and not REQUIRED:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     with open_page(width=1300, height=1000) as page:
-        outside = []
-
-        def only_local(route):
-            if route.request.url.startswith(site) or route.request.url.startswith("data:"):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", only_local)
+        only_local(page, site)
         page.goto(site)
         page.wait_for_function("window.loadMilliseconds !== undefined", timeout=120_000)
-        page.outside = outside
         yield page
 
 
@@ -129,7 +100,6 @@ def test_an_invalid_expression_shows_its_message_under_the_input(page):
 
 
 def _grade_in_page(page, source, limit_ms=None):
-    page.wait_for_function("window.playground.exercisesReady === true", timeout=120_000)
     if limit_ms is not None:
         page.evaluate(f"window.playground.timeLimitMs = {limit_ms}")
     return page.evaluate("(source) => window.playground.grade(source)", source)
@@ -269,6 +239,6 @@ def test_a_link_reproduces_an_expression_and_a_hostile_one_runs_nothing(page, si
     assert not Path("/tmp/pwned").exists()
     page.goto(site + "#view=exercises")
     page.reload()
-    page.wait_for_function("window.playground && window.playground.rendered >= 1", timeout=120_000)
+    page.wait_for_function("window.playground && window.playground.ready === true", timeout=120_000)
     assert page.evaluate("window.playground.view") == "exercises" and page.is_visible("#view-exercises")
     page.click("#tab-expression")

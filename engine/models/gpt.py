@@ -114,13 +114,24 @@ def adam_rate(step, steps, lr=0.01):
     return lr * (1 - step / steps)
 
 
-def setup(seed=42, leaf=Value):
-    """(names in training order, tokenizer, GPT with fresh weights), all drawn from random.Random(seed)."""
+def setup(seed=42, leaf=Value, docs=None):
+    """(documents in training order, tokenizer, GPT with fresh weights), all drawn from random.Random(seed).
+    docs: the words to learn (load_names() unless given)."""
     rng = random.Random(seed)
-    docs = load_names()
+    docs = load_names() if docs is None else list(docs)
     rng.shuffle(docs)
     tok = Tokenizer(docs)
     return docs, tok, GPT(tok.vocab_size, rng, leaf=leaf)
+
+
+def train_step(model, opt, tokens, lr):
+    """One step of training on one document: its loss, backward(), then Adam at rate lr. Returns the loss
+    (a Value: its graph is alive until the caller drops it)."""
+    loss = model.loss(tokens)
+    model.zero_grad()
+    loss.backward()
+    opt.step(lr)
+    return loss
 
 
 def train_gpt(steps, seed=42, progress=None):
@@ -131,13 +142,9 @@ def train_gpt(steps, seed=42, progress=None):
     losses = []
     t0 = time.perf_counter()
     for step in range(steps):
-        loss = model.loss(tok.encode(docs[step % len(docs)]))
-        model.zero_grad()
-        loss.backward()
-        opt.step(adam_rate(step, steps))
-        losses.append(loss.data)
+        losses.append(train_step(model, opt, tok.encode(docs[step % len(docs)]), adam_rate(step, steps)).data)
         if progress:
-            progress(step, loss.data)
+            progress(step, losses[-1])
     return model, tok, losses, (time.perf_counter() - t0) / steps
 
 

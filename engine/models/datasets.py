@@ -1,0 +1,55 @@
+"""Two-class datasets in the plane, as TensorFlow Playground has them: moons, circles, xor and spiral.
+
+Standard library only, so that the browser's playground draws them in Pyodide without numpy. Each returns
+(points, labels): points [[x, y], ...] inside the square [-2, 2] x [-2, 2], labels -1.0 or 1.0, half of each,
+drawn from random.Random(seed), so the same arguments give the same floats on every machine."""
+
+import math
+import random
+
+DATASETS = ("moons", "circles", "xor", "spiral")
+EXTENT = 2.0  # the square [-EXTENT, EXTENT]^2 that the points, the clicks and the heatmap share
+
+
+def _moons(rng, k, noise):  # two interleaving half circles, centred on the origin
+    t = rng.uniform(0, math.pi)
+    x, y = (math.cos(t), math.sin(t)) if k < 0 else (1 - math.cos(t), 0.5 - math.sin(t))
+    return x - 0.5, y - 0.25
+
+
+def _circles(rng, k, noise):  # a disc inside a ring
+    r = rng.uniform(0, 0.5) if k > 0 else rng.uniform(0.8, 1.2)
+    t = rng.uniform(0, 2 * math.pi)
+    return 1.2 * r * math.cos(t), 1.2 * r * math.sin(t)
+
+
+def _xor(rng, k, noise):  # the four quadrants, kept a little apart from the axes
+    while True:
+        x, y = rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5)
+        if abs(x) > 0.1 and abs(y) > 0.1 and (x * y > 0) == (k > 0):
+            return x, y
+
+
+def _spiral(rng, k, noise):  # two arms, each turning 1.75 times around the origin
+    s = rng.uniform(0, 1)
+    t = 1.75 * s * 2 * math.pi + (0 if k > 0 else math.pi)
+    return 1.5 * s * math.cos(t), 1.5 * s * math.sin(t)
+
+
+_MAKE = {"moons": _moons, "circles": _circles, "xor": _xor, "spiral": _spiral}
+
+
+def make(name, n=100, noise=0.1, seed=0):
+    """n points of dataset `name`, their labels alternating -1, +1, each point moved by Gaussian noise of
+    standard deviation noise and clipped to the square."""
+    if name not in _MAKE:
+        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {name!r}")
+    rng = random.Random(seed)
+    points, labels = [], []
+    for i in range(n):
+        k = -1.0 if i % 2 == 0 else 1.0
+        x, y = _MAKE[name](rng, k, noise)
+        x, y = x + rng.gauss(0, noise), y + rng.gauss(0, noise)
+        points.append([min(EXTENT, max(-EXTENT, x)), min(EXTENT, max(-EXTENT, y))])
+        labels.append(k)
+    return points, labels

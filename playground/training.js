@@ -1,0 +1,76 @@
+// What the two training views (mlp.js, gpt.js) share: play and pause, and line charts on a canvas.
+//
+// lineChart(canvas, x, series, options). x: the steps; series:
+// [{label, values, color, axis: "left" | "right", range: [lo, hi] (else fitted)}]. Long runs are thinned to the
+// canvas's width, so a frame costs the same at step 100 and at step 100,000.
+function lineChart(canvas, x, series, { title = "", logLeft = false } = {}) {
+  const ctx = canvas.getContext("2d");
+  const W = canvas.width, H = canvas.height, pad = { l: 46, r: 40, t: 36, b: 24 };
+  ctx.clearRect(0, 0, W, H);
+  ctx.font = "11px sans-serif";
+  ctx.fillStyle = "#222";
+  ctx.fillText(title, pad.l, 14);
+  if (!x.length) return;
+  const every = Math.max(1, Math.floor(x.length / (W - pad.l - pad.r)));
+  const keep = (values) => values.filter((_, i) => i % every === 0 || i === values.length - 1);
+  const xs = keep(x), x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1);
+  const px = (v) => pad.l + ((v - x0) / (x1 - x0)) * (W - pad.l - pad.r);
+  const scales = {};
+  for (const axis of ["left", "right"]) {
+    const own = series.filter((s) => (s.axis || "left") === axis);
+    if (!own.length) continue;
+    const log = axis === "left" && logLeft;
+    const f = (v) => (log ? Math.log10(Math.max(v, 1e-6)) : v);
+    const finite = own.flatMap((s) => s.values.filter(Number.isFinite)).map(f);
+    let [lo, hi] = own[0].range ? own[0].range.map(f) : [Math.min(...finite), Math.max(...finite)];
+    if (!(hi > lo)) [lo, hi] = [lo - 1, hi + 1];
+    scales[axis] = (v) => pad.t + (1 - (f(v) - lo) / (hi - lo)) * (H - pad.t - pad.b);
+    const at = axis === "left" ? 4 : W - pad.r + 4;
+    ctx.fillStyle = "#555";
+    for (const k of [0, 0.5, 1]) {
+      const v = lo + k * (hi - lo);
+      ctx.fillText(Number((log ? 10 ** v : v).toPrecision(2)).toString(), at, pad.t + (1 - k) * (H - pad.t - pad.b) + 4);
+    }
+  }
+  ctx.strokeStyle = "#ccc";
+  ctx.strokeRect(pad.l, pad.t, W - pad.l - pad.r, H - pad.t - pad.b);
+  ctx.fillStyle = "#555";
+  ctx.fillText(`step ${x0}`, pad.l, H - 6);
+  ctx.fillText(`${xs[xs.length - 1]}`, W - pad.r - 30, H - 6);
+  let legend = pad.l;
+  for (const s of series) {
+    const y = scales[s.axis || "left"], values = keep(s.values);
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = s.width || 1.5;
+    ctx.beginPath();
+    values.forEach((v, i) => (i ? ctx.lineTo(px(xs[i]), y(v)) : ctx.moveTo(px(xs[i]), y(v))));
+    ctx.stroke();
+    ctx.fillStyle = s.color;
+    ctx.fillText(s.label, legend, 28);  // the legend, on the line under the title
+    legend += ctx.measureText(s.label).width + 14;
+  }
+  ctx.lineWidth = 1;
+}
+
+function fmt4(x) { return x === null || x === undefined ? "" : Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x); }
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+}
+
+// Play and pause: a view's loop asks the worker for one step per message while state.running holds, so Pause
+// takes effect once the step in flight is done.
+function playLoop(state, view, loop) {
+  if (state.running || !state.settings) return;
+  state.running = true;
+  window.playground.training = true;
+  document.getElementById(`${view}-play`).textContent = "\u25AE\u25AE pause";
+  loop().catch((e) => { document.getElementById(`${view}-error`).textContent = e.message; pauseLoop(state, view); });
+}
+
+function pauseLoop(state, view) {
+  state.running = false;
+  window.playground.training = false;
+  document.getElementById(`${view}-play`).textContent = "\u25B6 play";
+}

@@ -1,0 +1,21 @@
+"""Fixtures that more than one test module uses."""
+
+import os
+
+import pytest
+
+from tests.support import ROOT
+from tests.support.browser import serve_playground
+
+PLAYGROUND = ROOT / "playground"
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The built playground served from 127.0.0.1 (skipped, or failed under REQUIRE_BROWSER=1, when not built)."""
+    if not (PLAYGROUND / "vendor" / "names.txt").exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("playground/vendor/ is not built: npm ci --prefix playground && python playground/build.py")
+        pytest.skip("playground/vendor/ is not built (make playground builds it)")
+    with serve_playground(PLAYGROUND) as address:
+        yield address

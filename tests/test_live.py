@@ -1,0 +1,168 @@
+"""The playground's training views in CPython: the datasets, the MLP and GPT runs a step at a time, the numbers
+they show, and the settings and word lists they refuse (engine/teach/live.py, engine/models/datasets.py)."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from engine import grad
+from engine.draw.graph import walk
+from engine.models import datasets, gpt
+from engine.models.moons import loss_and_accuracy
+from engine.nn import MLP
+from engine.teach import live
+
+
+@pytest.mark.parametrize("name", datasets.DATASETS)
+def test_each_dataset_is_the_same_for_a_seed_half_of_each_class_inside_the_square(name):
+    points, labels = datasets.make(name, n=60, noise=0.2, seed=3)
+    assert (points, labels) == datasets.make(name, n=60, noise=0.2, seed=3)
+    assert points != datasets.make(name, n=60, noise=0.2, seed=4)[0]
+    assert labels.count(1.0) == labels.count(-1.0) == 30
+    assert all(-datasets.EXTENT <= c <= datasets.EXTENT for p in points for c in p)
+
+
+def test_an_unknown_dataset_is_refused_by_name():
+    with pytest.raises(ValueError, match="dataset must be one of moons, circles, xor, spiral, got 'blobs'"):
+        datasets.make("blobs")
+
+
+@pytest.mark.parametrize("nonlin", ["relu", "tanh"])
+def test_the_heatmaps_float_scores_are_the_values_own_to_the_last_bit(nonlin):
+    rng = random.Random(5)
+    model = MLP(2, [6, 5, 1], nonlin=nonlin, seed=2)
+    for _ in range(200):
+        x = [rng.uniform(-2, 2), rng.uniform(-2, 2)]
+        assert live.scores(model, x) == model(x).data
+
+
+def test_the_charts_float_loss_is_the_training_losss_value_to_the_last_bit():
+    run = live.MlpRun(live.mlp_settings({"l2": "0.01", "activation": "tanh"}))
+    for _ in range(5):
+        run.step()
+    for pairs in (run.train, run.test):
+        X, y = live._columns(pairs)
+        value, accuracy = loss_and_accuracy(run.model, X, y, 0.01)
+        assert live.float_loss_and_accuracy(run.model, X, y, 0.01) == (value.data, accuracy)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_mlp_learns_and_the_same_settings_give_the_same_run(optimizer):
+    raw = {"optimizer": optimizer, "lr": "0.1" if optimizer == "sgd" else "0.02"}
+    first, again = live.MlpRun(live.mlp_settings(raw)), live.MlpRun(live.mlp_settings(raw))
+    start = first.frame()["train_loss"]
+    losses = [first.step() for _ in range(150)]
+    assert losses == [again.step() for _ in range(150)]
+    assert first.frame()["train_loss"] < start / 3
+    assert [p.data for p in first.params] == [p.data for p in again.params]
+    other = live.MlpRun(live.mlp_settings({"optimizer": optimizer, "seed": "1"}))
+    assert other.step() != losses[0]
+
+
+def test_the_parameter_table_shows_the_steps_gradients_updates_and_adams_moments():
+    run = live.MlpRun(live.mlp_settings({"optimizer": "adam", "lr": "0.01"}))
+    before = [p.data for p in run.params]
+    run.step()
+    rows = run.frame()["params"]
+    assert len(rows) == live.TABLE_ROWS and rows[0]["name"] == "L1.n1.w1" and rows[2]["name"] == "L1.n1.b"
+    for i, row in enumerate(rows):
+        p = run.params[i]
+        assert (row["value"], row["grad"], row["update"]) == (p.data, p.grad, p.data - before[i])
+        assert (row["m"], row["v"]) == (run.adam.m[i], run.adam.v[i]) and row["m"] != 0.0
+
+
+def test_one_points_graph_is_grouped_by_neuron_and_its_grads_are_that_points_own():
+    run = live.MlpRun(live.mlp_settings({"hidden": "3,2", "seed": "4"}))
+    run.step()
+    training = [p.grad for p in run.params]
+    loss, groups, outputs = run.point_graph(7)
+    assert [p.grad for p in run.params] == training  # the picture's backward() touches copies only
+    assert sorted(outputs) == ["L1.n1", "L1.n2", "L1.n3", "L2.n1", "L2.n2", "L3.n1"]
+    assert all(groups[out] == name for name, out in outputs.items())
+    leaves = {v.label: v for v in walk(loss) if not v._op}
+    x, label = run.train[7]
+    model = run.model
+    again = (1 - label * model(x)).relu()
+    expected = grad(again, model.parameters())
+    assert [leaves[name].grad for name in run.names] == [g.data for g in expected]
+    small = run.point_dot(7)  # 75 Values: a picture holds them, so every neuron is open, in its frame
+    assert small.count("subgraph") == 6 and '"group_L2.n1" [' not in small
+    assert '"group_L2.n1" [' in run.point_dot(7, {"L2.n1"})  # a click folds it
+
+
+def test_a_large_networks_point_graph_shows_each_neuron_as_a_box_that_opens():
+    run = live.MlpRun(live.mlp_settings({"hidden": "8,8"}))
+    folded = run.point_dot(0)
+    assert folded.count('[label="{ neuron') == 17 and 'id="group-L2.n1"' in folded and "cluster_" not in folded
+    opened = run.point_dot(0, {"L2.n1"})
+    assert 'subgraph "cluster_L2.n1"' in opened and '"group_L2.n1" [' not in opened and '"group_L2.n2" [' in opened
+
+
+def test_a_clicked_point_joins_the_training_data_and_the_link():
+    live.mlp_start(json.dumps({"n": "20"}))
+    assert json.loads(live.mlp_add(0.123456, -1.5, -1)) == {"added": [0.12, -1.5, -1]}
+    run = live._RUNS["mlp"]
+    assert run.train[-1] == ([0.12, -1.5], -1.0) and run.settings["added"] == [[0.12, -1.5, -1]]
+    assert json.loads(live.mlp_add(3.0, 0, 1)) == {"error": "x must be from -2.0 to 2.0, got 3.0"}
+    again = live.MlpRun(live.mlp_settings({"n": "20", "added": "0.12,-1.5,-1"}))
+    assert again.train == run.train
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"hidden": "__import__('os').system('touch /tmp/live-pwned')"},
+            "hidden layer size must be a whole number from 1 to 16",
+        ),
+        ({"dataset": "moons'); import os"}, "dataset must be one of moons, circles, xor, spiral, got"),
+        ({"lr": "nan"}, "lr must be from 1e-05 to 10.0, got nan"),
+        ({"n": "1e9"}, "n must be a whole number from 10 to 400, got '1e9'"),
+        ({"hidden": "8,8,8,8,8"}, "hidden: at most 4 hidden layers, got 5"),
+        ({"added": "0,0,2"}, "added: a point's label must be -1 or 1, got '2'"),
+        ({"added": "0,0"}, "added: at most 200 points written x,y,label;x,y,label;..."),
+        ({"__class__": "x"}, "unknown setting '__class__'; the settings are dataset, n, noise"),
+    ],
+)
+def test_a_bad_or_hostile_setting_gives_one_line_and_runs_nothing(raw, message):
+    answer = json.loads(live.mlp_start(json.dumps(raw)))
+    assert list(answer) == ["error"] and answer["error"].startswith(message) and "\n" not in answer["error"]
+    assert not Path("/tmp/live-pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("anna\n__import__('os').system('touch /tmp/live-pwned')", "line 2: \"__import__('os').syst"),
+        ("anna\n\nbob\nx y", "line 4: 'x y' has a character other than the letters a-z"),
+        ("anna\n" + "a" * 16, "line 2: 'aaaaaaaaaaaaaaaa' is longer than 15 letters"),
+        ("ab\n" * 20_001, "the list has 20,001 words; at most 20,000"),
+        ("a" * 250_001, "the list has 250,001 characters; at most 250,000"),
+        ("anna", "the list needs at least 2 words, one per line"),
+    ],
+)
+def test_a_bad_or_hostile_word_list_gives_one_line(text, message):
+    answer = json.loads(live.gpt_start("{}", text))
+    assert list(answer) == ["error"] and answer["error"].startswith(message) and "\n" not in answer["error"]
+    assert not Path("/tmp/live-pwned").exists()
+
+
+def test_a_pasted_word_list_is_lowered_and_its_blank_lines_skipped():
+    assert live.word_list("Anna\n\n  bob \nCLARA\n") == ["anna", "bob", "clara"]
+
+
+def test_the_gpt_view_trains_exactly_as_the_command_lines_gpt():
+    _, _, losses, _ = gpt.train_gpt(4, seed=7)
+    run = live.GptRun(live.gpt_settings({"seed": "7", "steps": "4"}), gpt.load_names())
+    assert [run.step() for _ in range(4)] == losses
+    assert all(isinstance(s, str) and len(s) <= gpt.BLOCK_SIZE for s in run.samples(0.5, count=3))
+
+
+def test_the_gpt_view_learns_a_pasted_list():
+    answer = json.loads(live.gpt_start(json.dumps({"seed": "1", "steps": "150", "lr": "0.02"}), "abab\nabba\nbaba\n"))
+    assert answer == {"settings": {"seed": 1, "steps": 150, "lr": 0.02}, "words": 3, "vocabulary": 3}
+    losses = [json.loads(live.gpt_step())["loss"] for _ in range(150)]
+    assert sum(losses[-20:]) < 0.7 * sum(losses[:20])
+    assert set("".join(json.loads(live.gpt_samples(0.3))["samples"])) <= {"a", "b"}

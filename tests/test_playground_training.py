@@ -1,0 +1,267 @@
+"""The playground's training views in headless Chromium, offline: the MLP and the GPT train live in the page's
+Web Worker on the real engine, the page's main thread never blocks for 100 ms, the numbers shown are CPython's to
+the last bit, links reproduce a setup, and hostile input gives one line."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from engine.models import gpt
+from engine.teach import live
+from tests.support import ROOT
+from tests.support.browser import find_chromium, new_page, only_local, open_browser
+
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+SHOTS = ROOT / "reports"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Every long task of the page's main thread (over 50 ms, as Chromium reports them), from its first script on.
+LONG_TASKS = """
+window.longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push({start: e.startTime,
+  duration: e.duration}); }).observe({type: "longtask", buffered: true});
+"""
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    if find_chromium() is None and not REQUIRED:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with open_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(browser, site):
+    page = new_page(browser, width=1300, height=1000)
+    only_local(page, site)
+    page.add_init_script(LONG_TASKS)
+    page.opened = lambda hash_: _open(page, site, hash_)
+    yield page
+
+
+def _open(page, site, hash_):
+    page.goto(site + hash_)
+    page.reload()  # a new hash alone does not load the page again
+    page.wait_for_function("window.playground && window.playground.ready === true", timeout=120_000)
+    return page
+
+
+def _steps(page, view, count):
+    for _ in range(count):
+        page.evaluate(f"window.playground.{view}.stepOnce()")
+
+
+def _table(page):
+    """The parameter table's exact numbers: {name: {column: float}}."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#mlp-params tbody tr')].map((tr) =>
+        [tr.dataset.name, [...tr.children].slice(1).map((td) => td.dataset.exact ?? null)]))"""
+    )
+
+
+# The page's numbers are its own engine's, in the same process (Pyodide is CPython). Against CPython on this
+# machine they are the same floats wherever the ops are IEEE's own (+ - * / sqrt, relu): math.tanh, exp, cos, sin
+# and pow come from each platform's libm, and WebAssembly's (musl) differs from glibc's in the last bit for 13% of
+# tanh's inputs and 0.05% of exp's (measured on 20,000 inputs; docs/playground.md). There the floats agree to 1e-9.
+# So CPython learns the page's own points, which went through cos, sin and log (the dataset's noise).
+@pytest.mark.parametrize(("activation", "optimizer"), [("relu", "sgd"), ("relu", "adam"), ("tanh", "adam")])
+def test_the_mlp_views_numbers_are_cpythons_to_the_last_bit(page, activation, optimizer):
+    link = {"dataset": "circles", "hidden": "5,4", "activation": activation, "optimizer": optimizer, "lr": "0.02",
+            "seed": "3", "batch": "16"}  # fmt: skip
+    page.opened("#view=mlp&" + "&".join(f"{k}={v}" for k, v in link.items()))
+    _steps(page, "mlp", 12)
+    shown = _table(page)
+    frame = page.evaluate("window.playground.frame")
+    data = page.evaluate("[window.playground.mlp.state().train, window.playground.mlp.state().test]")
+    run = live.MlpRun(live.mlp_settings(link), split=data)
+    for _ in range(12):
+        run.step()
+    expected = run.frame()
+    same = (lambda a: a) if activation == "relu" else (lambda a: pytest.approx(a, rel=1e-9, abs=1e-15))
+    assert frame["step"] == 12 and frame["train_loss"] == same(expected["train_loss"])
+    assert [x for row in frame["grid"] for x in row] == same([x for row in expected["grid"] for x in row])
+    for row in expected["params"]:
+        numbers = [row[k] for k in ("value", "grad", "update", "m", "v")]
+        assert [None if x is None else float(x) for x in shown[row["name"]]] == same(numbers)
+    assert page.outside == []
+
+
+def test_the_mlp_trains_live_within_the_long_task_budget_and_pauses_within_a_step(page):
+    page.opened("#mlp&play")
+    start = page.evaluate("window.playground.frame.train_loss")
+    page.wait_for_function("window.playground.step >= 150", timeout=120_000)
+    page.wait_for_function("window.playground.frame.step >= 100", timeout=30_000)
+    assert page.evaluate("window.playground.loss") < start / 2
+    page.evaluate("window.playground.mlp.pause()")
+    paused = page.evaluate("window.playground.step")
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.playground.step") <= paused + 1  # the step in flight, then nothing
+    during = page.evaluate("window.longTasks.filter((t) => t.start > window.playground.readyAt).map((t) => t.duration)")
+    assert max(during, default=0) < 100, during
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "playground-mlp-longest-task-ms.txt").write_text(f"{max(during, default=0):.0f}\n")
+    page.screenshot(path=str(SHOTS / "playground-mlp.png"), full_page=True)
+
+
+def test_reset_and_a_link_reproduce_the_same_mlp_run(page):
+    page.opened("#view=mlp&dataset=xor&hidden=6&seed=11&added=0.5,-0.25,1;-1,1.5,-1&optimizer=sgd&lr=0.2")
+    assert page.input_value("#mlp-settings [name=hidden]") == "6"
+    assert page.input_value("#mlp-settings [name=dataset]") == "xor"
+    _steps(page, "mlp", 8)
+    first = _table(page)
+    page.click("#mlp-reset")
+    page.wait_for_function("window.playground.step === 0")
+    _steps(page, "mlp", 8)
+    assert _table(page) == first
+    link = page.evaluate("location.hash")
+    assert "added=0.5%2C-0.25%2C1%3B-1%2C1.5%2C-1" in link
+    page.opened(link)
+    _steps(page, "mlp", 8)
+    assert _table(page) == first
+
+
+def test_a_click_adds_a_point_of_one_class_and_shift_click_the_other(page):
+    page.opened("#view=mlp&n=20")
+    box = page.locator("#mlp-heatmap").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)  # (1, 1)
+    page.keyboard.down("Shift")
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)  # (-1, -1)
+    page.keyboard.up("Shift")
+    page.wait_for_function("window.playground.mlp.state().settings.added.length === 2")
+    assert page.evaluate("window.playground.mlp.state().settings.added") == [[1, 1, 1], [-1, -1, -1]]
+    assert "added=1%2C1%2C1%3B-1%2C-1%2C-1" in page.evaluate("location.hash")
+
+
+def test_a_neuron_opens_on_click_in_the_graph_of_one_point(page):
+    page.opened("#view=mlp&hidden=8,8")  # 17 neurons, over 150 Values: each neuron a box
+    page.wait_for_selector("#mlp-graph svg")
+    assert page.locator("#mlp-graph svg g#group-L1\\.n2").count() == 1
+    page.click("#mlp-graph svg g#group-L1\\.n2")
+    page.wait_for_function("document.querySelector('#mlp-graph svg g.cluster#group-L1\\\\.n2') !== null")
+    assert "L1.n2.w1" in page.text_content("#mlp-graph svg")
+
+
+def test_a_hostile_link_gives_one_line_and_the_view_still_trains(page):
+    page.opened("#view=mlp&hidden=" + "__import__('os').system('touch%20/tmp/page-pwned')")
+    error = page.text_content("#mlp-error")
+    assert error.startswith("hidden layer size must be a whole number from 1 to 16, got") and "\n" not in error
+    assert page.input_value("#mlp-settings [name=hidden]") == "8,8"  # the defaults run instead
+    _steps(page, "mlp", 1)
+    assert page.evaluate("window.playground.step") == 1
+    assert not Path("/tmp/page-pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("hash_", "line"),
+    [
+        ("#view=gpt&steps=__import__('os')", "steps must be a whole number from 1 to 100000, got \"__import__('os')\""),
+        ("#view=gpt&words=mine&list=ann%0Aeval(1)", "line 2: 'eval(1)' has a character other than the letters a-z"),
+        ("#view=gpt&constructor=1", "unknown setting 'constructor'; the settings are seed, steps, lr, words, list"),
+    ],
+)
+def test_a_hostile_gpt_link_gives_one_line_and_the_names_train_instead(page, hash_, line):
+    page.opened(hash_)
+    assert page.text_content("#gpt-error") == line
+    assert page.text_content("#gpt-status").startswith("5,163 words")
+    _steps(page, "gpt", 1)
+    assert page.evaluate("window.playground.step") == 1
+
+
+def test_a_link_can_hide_the_settings_and_the_tabs_for_a_lesson(page):
+    page.opened("#view=mlp&hide=settings,params,tabs")
+    assert not page.is_visible("#mlp-settings") and not page.is_visible("#mlp-params")
+    assert not page.is_visible("nav") and page.is_visible("#mlp-heatmap") and page.is_visible("#mlp-play")
+    assert "hide=settings%2Cparams%2Ctabs" in page.evaluate("location.hash")
+
+
+def test_the_gpt_trains_on_the_names_from_a_link_and_its_numbers_are_cpythons(page):
+    page.opened("#gpt&play")
+    page.wait_for_function("window.playground.step >= 40", timeout=120_000)
+    page.evaluate("window.playground.gpt.pause()")
+    losses = page.evaluate("window.playground.gpt.state().losses")
+    run = live.GptRun(live.gpt_settings({}), gpt.load_names())
+    assert losses[:5] == pytest.approx([run.step() for _ in range(5)], rel=1e-12)  # libm's exp: see above
+    assert sum(losses[-10:]) < sum(losses[:10])
+    page.click("#gpt-sample")
+    page.wait_for_function("window.playground.samples !== undefined")
+    assert page.locator("#gpt-samples li").count() >= 1
+    assert page.evaluate("window.playground.msPerStep") > 0
+    page.screenshot(path=str(SHOTS / "playground-gpt.png"), full_page=True)
+
+
+def test_a_pasted_word_list_trains_and_a_hostile_one_gives_one_line(page):
+    page.opened("#view=gpt")
+    page.select_option("#gpt-source", "mine")
+    page.fill("#gpt-words", "anna\nimport os; os.system('touch /tmp/page-pwned')\n")
+    page.evaluate("document.activeElement.blur()")  # a change: the run starts again from the list
+    page.wait_for_function("document.querySelector('#gpt-error').textContent !== ''")
+    assert page.text_content("#gpt-error") == (
+        'line 2: "import os; os.system(\'touch /t" has a character other than the letters a-z'
+    )
+    page.fill("#gpt-words", "abab\nabba\nbaba")
+    page.evaluate("document.activeElement.blur()")
+    page.wait_for_function("document.querySelector('#gpt-status').textContent.startsWith('3 words')")
+    assert page.text_content("#gpt-error") == ""
+    _steps(page, "gpt", 3)
+    run = live.GptRun(live.gpt_settings({}), ["abab", "abba", "baba"])
+    assert page.evaluate("window.playground.gpt.state().losses") == pytest.approx(
+        [run.step() for _ in range(3)], rel=1e-12
+    )
+    assert "words=mine&list=abab%0Aabba%0Ababa" in page.evaluate("location.hash")
+    assert not Path("/tmp/page-pwned").exists()
+
+
+def test_the_keyboard_drives_training_and_every_control_has_a_label(page):
+    page.opened("#view=mlp")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.playground.step === 1")
+    page.keyboard.press(" ")
+    page.wait_for_function("window.playground.step >= 5")
+    page.keyboard.press(" ")
+    assert page.evaluate("window.playground.training") is False
+    page.focus("#tab-gpt")
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.playground.view === 'gpt'")
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, canvas')]
+        .filter((el) => !(el.getAttribute('aria-label') || (el.labels && el.labels.length) || el.textContent.trim()))
+        .map((el) => el.id || el.outerHTML.slice(0, 60))"""
+    )
+    assert unlabelled == []
+
+
+def test_each_view_loads_only_what_it_needs(browser, site):
+    fetched = {}
+    for view in ("gpt", "mlp", "expression", "exercises"):
+        page = only_local(new_page(browser), site)  # a context of its own: nothing cached
+        urls = []
+        page.on("requestfinished", lambda request, urls=urls: urls.append(request.url))
+        _open(page, site, f"#view={view}")
+        fetched[view] = {u.split("/")[-1] for u in urls}
+        page.context.close()
+    assert "viz-global.js" not in fetched["gpt"] and "codemirror.js" not in fetched["gpt"]
+    assert "names.txt" in fetched["gpt"] and "names.txt" not in fetched["mlp"]
+    assert "viz-global.js" in fetched["mlp"] and "codemirror.js" not in fetched["mlp"]
+    assert "codemirror.js" in fetched["exercises"]
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / "playground-fetched.json").write_text(json.dumps({k: sorted(v) for k, v in fetched.items()}, indent=1))
+
+
+def test_the_site_works_offline_once_loaded(browser, site):
+    page = new_page(browser, service_workers="allow")
+    _open(page, site, "#view=gpt")
+    page.wait_for_function("window.playground.offlineReady === true", timeout=120_000)
+    page.context.set_offline(True)
+    for view in ("mlp", "expression", "gpt"):  # every view, from the cache alone
+        _open(page, site, f"#view={view}")
+    _steps(page, "gpt", 2)
+    assert page.evaluate("window.playground.step") == 2
+    page.evaluate("window.playground.showView('mlp')")
+    page.wait_for_function("window.playground.view === 'mlp' && window.playground.frame !== undefined")
+    _steps(page, "mlp", 2)
+    assert page.evaluate("window.playground.frame.step") == 2
+    page.context.close()
