@@ -26,6 +26,10 @@ function load(src) {  // a script, once
   return loading[src];
 }
 
+function report(view, fields) {  // window.playground speaks for the visible view only
+  if (window.playground.view === view) Object.assign(window.playground, fields);
+}
+
 async function graphviz() {  // viz.js, loaded by the first view that draws
   await load("vendor/viz/viz-global.js");
   viz ||= await Viz.instance();
@@ -57,7 +61,7 @@ function show(k) {
   $("next").disabled = current === steps.length - 1;
   // the graph as this step leaves it (absent for a graph too large to draw): its grads fill in term by term
   $("stepgraph").replaceChildren(...(steps[current].dot ? [viz.renderSVGElement(steps[current].dot)] : []));
-  window.playground.step = current;
+  report("expression", { step: current });
   if (current === steps.length - 1) pause();
 }
 
@@ -130,10 +134,36 @@ function toLink(settings = {}) {
   history.replaceState(null, "", `#${link}`);
 }
 
-function hidePanels(names) {  // a teacher's link shows only what the lesson needs
+function hidePanels(names) {  // a teacher's link shows only what the lesson needs, and not the sharing itself
   for (const name of names) for (const panel of document.querySelectorAll(`[data-panel="${CSS.escape(name)}"]`)) panel.hidden = true;
   if (names.includes("tabs")) document.querySelector("nav").hidden = true;
+  if (names.length) $("lesson").hidden = true;
 }
+
+function lessonLink() {  // this page's link, with the panels ticked hidden and, if ticked, training on load
+  const link = new URLSearchParams(location.hash.slice(1));
+  const hide = [...document.querySelectorAll("#lesson-hide input[value]:checked")].map((box) => box.value);
+  link.delete("hide");
+  link.delete("play");
+  if (hide.length) link.set("hide", hide.join(","));
+  if ($("lesson-play").checked) link.set("play", "");
+  return `${location.origin}${location.pathname}#${link}`;
+}
+
+function showLessonLink() { $("lesson-link").value = lessonLink(); $("lesson-status").textContent = ""; }
+$("lesson").addEventListener("toggle", showLessonLink);
+$("lesson").addEventListener("change", showLessonLink);
+$("lesson-link").addEventListener("focus", showLessonLink);
+$("lesson-copy").onclick = async () => {
+  showLessonLink();
+  try {
+    await navigator.clipboard.writeText($("lesson-link").value);
+    $("lesson-status").textContent = "copied";
+  } catch {
+    $("lesson-link").select();  // no clipboard here: the link is selected for Ctrl-C
+    $("lesson-status").textContent = "selected: press Ctrl-C";
+  }
+};
 
 async function startExpression() {
   await graphviz();
@@ -169,7 +199,7 @@ $("next").onclick = () => { pause(); show(current + 1); };
 $("play").onclick = () => (playing ? pause() : play());
 document.addEventListener("keydown", (e) => {  // the training views: space plays or pauses, -> takes one step
   const view = window.views[window.playground.view];
-  if (!view || !view.stepOnce || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(e.target.tagName)) return;
+  if (!view || !view.stepOnce || ["INPUT", "TEXTAREA", "SELECT", "BUTTON", "CANVAS"].includes(e.target.tagName)) return;
   if (e.key === " ") { e.preventDefault(); if (view.state().running) view.pause(); else view.play(); }
   if (e.key === "ArrowRight") view.stepOnce();
 });
@@ -193,7 +223,11 @@ async function showView(name) {  // the tabs: one view at a time; a view that tr
   if (window.playground.view === name) window.views[name].show();
 }
 window.views = window.views || {};
-window.views.expression = { start: startExpression, show: () => toLink(), hide: () => pause() };
+window.views.expression = {
+  start: startExpression,
+  show: () => { toLink(); report("expression", { step: current, loss: null }); },
+  hide: () => pause(),
+};
 window.playground = Object.assign(window.playground || {}, {
   ready: false, view: "expression", tab: "expression", showView, rendered: 0, step: 0, loss: null,
   timeLimitMs: 10000,  // the exercises' time limit per check, once Python is loaded

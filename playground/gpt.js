@@ -40,8 +40,7 @@ async function startGpt(raw, fallback = false) {
   for (const key of GPT_FIELDS) form.elements[key].value = String(r.settings[key]);
   g$("gpt-samples").replaceChildren();
   g$("gpt-status").textContent = `${r.words.toLocaleString("en")} words, ${r.vocabulary} tokens`;
-  window.playground.step = 0;
-  window.playground.loss = null;
+  report("gpt", { step: 0, loss: null });
   if (window.playground.view === "gpt") toLink(gptLink());
   drawGpt();
 }
@@ -59,7 +58,7 @@ function drawGpt() {
     { label: "mean of the last 50", values: window50, color: "#1f78b4" },
   ], { title: "cross-entropy, nats per character" });
   const ms = median(gpt.ms.slice(-20));
-  window.playground.msPerStep = ms;
+  report("gpt", { msPerStep: ms });
   g$("gpt-figures").textContent = n ? `step ${n} of ${gpt.settings.steps}   loss ${fmt4(gpt.losses[n - 1])}   mean of the last 50 ${fmt4(window50[n - 1])}   ${ms.toFixed(1)} ms per step` : "step 0";
 }
 
@@ -69,7 +68,7 @@ async function sampleGpt() {
   const li = document.createElement("li");
   li.textContent = `step ${r.step}, temperature ${r.temperature}: ${r.samples.join(", ")}`;
   g$("gpt-samples").prepend(li);
-  window.playground.samples = r.samples;
+  report("gpt", { samples: r.samples });
 }
 
 async function loopGpt() {
@@ -79,8 +78,7 @@ async function loopGpt() {
     if (generation !== gpt.generation) return;
     gpt.losses.push(r.loss);
     gpt.ms.push(r.ms);
-    window.playground.step = r.step;
-    window.playground.loss = r.loss;
+    report("gpt", { step: r.step, loss: r.loss });
     if (r.step % every() === 0) await sampleGpt();
     if (r.step >= gpt.settings.steps) pauseGpt();
     if (performance.now() - gpt.lastDraw > 250) drawGpt();
@@ -96,8 +94,7 @@ async function stepGpt() {
   const r = JSON.parse(await python.call("gpt_step"));
   gpt.losses.push(r.loss);
   gpt.ms.push(r.ms);
-  window.playground.step = r.step;
-  window.playground.loss = r.loss;
+  report("gpt", { step: r.step, loss: r.loss });
   drawGpt();
 }
 
@@ -119,7 +116,10 @@ window.views.gpt = {
     await startGpt(settings, true);
     if (link.view === "gpt" && link.play) playGpt();
   },
-  show: () => { if (gpt.settings) toLink(gptLink()); },
+  show: () => {
+    if (gpt.settings) toLink(gptLink());
+    report("gpt", { step: gpt.losses.length, loss: gpt.losses.length ? gpt.losses[gpt.losses.length - 1] : null });
+  },
   hide: () => pauseGpt(),
   play: playGpt, pause: pauseGpt, stepOnce: stepGpt, reset: () => startGpt(formGpt()), sample: sampleGpt,
   state: () => gpt,

@@ -6,7 +6,7 @@ const m$ = (id) => document.getElementById(id);
 const FIELDS = ["dataset", "n", "noise", "test", "hidden", "activation", "optimizer", "lr", "batch", "l2", "seed", "added"];
 const mlp = {
   settings: null, train: [], test: [], running: false, generation: 0, history: [], frame: null,
-  expanded: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], losses: [],
+  expanded: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], losses: [], cursor: [0, 0],
 };
 
 function formSettings() {
@@ -51,9 +51,7 @@ async function startRun(raw, fallback = false) {
 function record(f) {
   mlp.frame = f;
   if (!mlp.history.length || mlp.history[mlp.history.length - 1].step !== f.step) mlp.history.push(f);
-  window.playground.step = f.step;
-  window.playground.loss = f.train_loss;
-  window.playground.frame = f;
+  report("mlp", { step: f.step, loss: f.train_loss, frame: f });
 }
 
 async function showFrame(f, withGraph) {
@@ -69,7 +67,7 @@ async function showFrame(f, withGraph) {
   ], { title: "loss (left, log) and accuracy (right)", logLeft: true });
   const times = mlp.stepTimes.filter((t) => t > performance.now() - 3000);
   const rate = times.length > 1 ? (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) : null;
-  window.playground.stepsPerSecond = rate;
+  report("mlp", { stepsPerSecond: rate });
   m$("mlp-figures").textContent = `step ${f.step}   train loss ${fmt4(f.train_loss)}, accuracy ${pct(f.train_accuracy)}`
     + (f.test_loss === null ? "" : `   test loss ${fmt4(f.test_loss)}, accuracy ${pct(f.test_accuracy)}`)
     + (rate ? `   ${rate.toFixed(1)} steps/s` : "") + (f.ms_per_step ? `   ${f.ms_per_step.toFixed(1)} ms in Python per step` : "");
@@ -118,6 +116,13 @@ function drawHeatmap(grid) {
       ctx.stroke();
     });
   }
+  if (document.activeElement === canvas) {  // the keyboard's cross: Enter adds a point there
+    const [x, y] = at(mlp.cursor);
+    ctx.strokeStyle = "#000";
+    ctx.beginPath();
+    ctx.moveTo(x - 8, y); ctx.lineTo(x + 8, y); ctx.moveTo(x, y - 8); ctx.lineTo(x, y + 8);
+    ctx.stroke();
+  }
 }
 
 async function drawGraph() {
@@ -143,7 +148,7 @@ async function loopMlp() {
     mlp.losses.push(...r.losses);
     mlp.stepTimes.push(performance.now());
     if (mlp.stepTimes.length > 500) mlp.stepTimes.splice(0, 250);
-    window.playground.step = r.step;
+    report("mlp", { step: r.step });
     if (performance.now() - mlp.lastFrame > 250) await showFrame(JSON.parse(await python.call("mlp_frame")), false);
   }
   if (generation === mlp.generation) await showFrame(JSON.parse(await python.call("mlp_frame")), true);
@@ -159,11 +164,28 @@ async function stepMlp() {
   await showFrame(JSON.parse(await python.call("mlp_frame")), true);
 }
 
-async function addPoint(event) {
-  const canvas = m$("mlp-heatmap"), box = canvas.getBoundingClientRect();
+function clicked(event) {  // a click adds a blue point (label 1), a shift-click an orange one (-1)
+  const box = m$("mlp-heatmap").getBoundingClientRect();
   const x = ((event.clientX - box.left) / box.width) * 2 * EXTENT - EXTENT;
   const y = EXTENT - ((event.clientY - box.top) / box.height) * 2 * EXTENT;
-  const r = JSON.parse(await python.call("mlp_add", x, y, event.shiftKey ? -1 : 1));
+  return addPoint(x, y, event.shiftKey ? -1 : 1);
+}
+
+function keyed(event) {  // the same from the keyboard: arrows move a cross, Enter adds (shift: the other class)
+  const moves = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, 0.1], ArrowDown: [0, -0.1] };
+  if (moves[event.key]) {
+    event.preventDefault();
+    const [dx, dy] = moves[event.key], clamp = (v) => Math.max(-EXTENT, Math.min(EXTENT, Math.round(v * 10) / 10));
+    mlp.cursor = [clamp(mlp.cursor[0] + dx), clamp(mlp.cursor[1] + dy)];
+    drawHeatmap(mlp.frame.grid);
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    addPoint(mlp.cursor[0], mlp.cursor[1], event.shiftKey ? -1 : 1);
+  }
+}
+
+async function addPoint(x, y, label) {
+  const r = JSON.parse(await python.call("mlp_add", x, y, label));
   m$("mlp-error").textContent = r.error || "";
   if (r.error) return;
   mlp.settings.added.push(r.added);
@@ -179,13 +201,18 @@ window.views.mlp = {
     m$("mlp-step").onclick = stepMlp;
     m$("mlp-reset").onclick = () => startRun(formSettings());
     m$("mlp-settings").onchange = () => startRun(formSettings());
-    m$("mlp-heatmap").onclick = addPoint;
+    m$("mlp-heatmap").onclick = clicked;
+    m$("mlp-heatmap").onkeydown = keyed;
+    m$("mlp-heatmap").onfocus = m$("mlp-heatmap").onblur = () => drawHeatmap(mlp.frame.grid);
     m$("mlp-point").onchange = () => { mlp.expanded.clear(); drawGraph(); drawHeatmap(mlp.frame.grid); };
     await startRun(link.view === "mlp" ? link.settings : {}, true);
     m$("mlp-status").textContent = "ready";
     if (link.view === "mlp" && link.play) playMlp();
   },
-  show: () => { if (mlp.settings) toLink(linkSettings(mlp.settings)); },
+  show: () => {
+    if (mlp.settings) toLink(linkSettings(mlp.settings));
+    if (mlp.frame) report("mlp", { step: mlp.frame.step, loss: mlp.frame.train_loss, frame: mlp.frame });
+  },
   hide: () => pauseMlp(),
   play: playMlp, pause: pauseMlp, stepOnce: stepMlp, reset: () => startRun(formSettings()),
   state: () => mlp,

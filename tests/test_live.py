@@ -166,3 +166,16 @@ def test_the_gpt_view_learns_a_pasted_list():
     losses = [json.loads(live.gpt_step())["loss"] for _ in range(150)]
     assert sum(losses[-20:]) < 0.7 * sum(losses[:20])
     assert set("".join(json.loads(live.gpt_samples(0.3))["samples"])) <= {"a", "b"}
+
+
+def test_the_workers_calls_answer_json_for_the_page():
+    started = json.loads(live.mlp_start(json.dumps({"hidden": "4", "n": "40"})))
+    assert sorted(started) == ["frame", "settings", "test", "train"] and started["frame"]["step"] == 0
+    assert len(started["train"]) == 32 and len(started["frame"]["grid"]) == live.GRID
+    stepped = json.loads(live.mlp_step(3))
+    assert stepped["step"] == 3 and len(stepped["losses"]) == 3
+    frame = json.loads(live.mlp_frame())
+    assert frame["step"] == 3 and frame["ms_per_step"] > 0
+    assert live.mlp_point(35, "[]").startswith("digraph grouped {")  # an index past the end wraps around
+    json.loads(live.gpt_start('{"steps": "2"}', "abab\nbaba"))
+    assert json.loads(live.gpt_step())["step"] == 1

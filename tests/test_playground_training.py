@@ -226,6 +226,7 @@ def test_the_keyboard_drives_training_and_every_control_has_a_label(page):
     page.focus("#tab-gpt")
     page.keyboard.press("Enter")
     page.wait_for_function("window.playground.view === 'gpt'")
+    page.wait_for_function("window.playground.step === 0 && window.playground.loss === null")  # the GPT's, now
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, canvas')]
         .filter((el) => !(el.getAttribute('aria-label') || (el.labels && el.labels.length) || el.textContent.trim()))
@@ -265,3 +266,30 @@ def test_the_site_works_offline_once_loaded(browser, site):
     _steps(page, "mlp", 2)
     assert page.evaluate("window.playground.frame.step") == 2
     page.context.close()
+
+
+def test_a_teacher_makes_a_lesson_link_and_it_opens_the_same_setup_focused(page, site):
+    page.opened("#view=mlp&dataset=spiral&hidden=6,6&activation=tanh")
+    page.click("#lesson summary")
+    page.check("#lesson-hide input[value=settings]")
+    page.check("#lesson-hide input[value=tabs]")
+    page.check("#lesson-play")
+    link = page.input_value("#lesson-link")
+    assert link.startswith(site + "#view=mlp&dataset=spiral") and "hide=settings%2Ctabs" in link and "play=" in link
+    page.goto(link)
+    page.reload()
+    page.wait_for_function("window.playground.ready === true && window.playground.step >= 3", timeout=120_000)
+    assert page.input_value("#mlp-settings [name=activation]") == "tanh"
+    assert not page.is_visible("#mlp-settings") and not page.is_visible("nav") and not page.is_visible("#lesson")
+
+
+def test_a_point_can_be_added_from_the_keyboard(page):
+    page.opened("#view=mlp&n=20")
+    page.focus("#mlp-heatmap")
+    for key in ("ArrowRight", "ArrowRight", "ArrowUp"):
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("window.playground.mlp.state().settings.added.length === 2")
+    assert page.evaluate("window.playground.mlp.state().settings.added") == [[0.2, 0.1, 1], [0.2, 0.1, -1]]
+    assert page.evaluate("window.playground.step") == 0  # the arrows moved the cross, not training
