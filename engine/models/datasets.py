@@ -2,7 +2,11 @@
 
 Standard library only, so that the browser's playground draws them in Pyodide without numpy. Each returns
 (points, labels): points [[x, y], ...] inside the square [-2, 2] x [-2, 2], labels -1.0 or 1.0, half of each,
-drawn from random.Random(seed), so the same arguments give the same floats on every machine."""
+drawn from random.Random(seed), so the same arguments give the same points on every machine (to the last bit
+where the platforms' cos, sin and log agree: docs/playground.md).
+
+moons.make_moons stays as it is: it draws scikit-learn's moons with numpy, as micrograd's demo and the benchmarks
+against micrograd use them; these moons are centred for the playground's square and need no numpy."""
 
 import math
 import random
