@@ -43,6 +43,30 @@ def _escape(text):
     return "".join("\\" + c if c in '{}|<>"\\' else c for c in text)
 
 
+def add_value(dot, v, node, root, input_edge, outline=False):
+    """v into the Digraph dot as the record `node` (label, data, grad) in the colour of its kind; when an op made
+    v, also the op's node and its edge to v, and each plain-number input as a box. Each input Value's edge is the
+    caller's: input_edge(x, op_node, role), role being the edge's label where operand order matters."""
+    kind = "output" if v is root else "intermediate" if v._op else "input"
+    label = f"{{ {_escape(str(v.label)) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
+    red = {"penwidth": "3", "color": "#d62728"} if outline else {}
+    dot.node(node, label, shape="record", style="filled", fillcolor=COLORS[kind], **red)
+    if not v._op:
+        return
+    op = node + "op"
+    dot.node(op, _escape(v._op), shape="circle" if len(v._op) < 3 else "ellipse", fontsize="10")
+    dot.edge(op, node, **red)
+    roles = BY_OP[v._op].roles  # edge labels where operand order matters
+    for i, x in enumerate((v._a, v._b)):
+        role = {"label": roles[i], "fontsize": "9"} if roles else {}
+        if isinstance(x, Value):
+            input_edge(x, op, role)
+        elif x is not None:  # a plain number folded into the node
+            const = f"{op}c{i}"
+            dot.node(const, fmt(x), shape="box", style="filled,rounded", fillcolor=COLORS["constant"])
+            dot.edge(const, op, **role)
+
+
 def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=(), rankdir="LR"):
     """A graphviz.Digraph of root's graph (Jupyter shows it inline): a record per Value (label,
     data, grad), a small node per op, inputs/intermediates/output in their own colours.
@@ -63,26 +87,13 @@ def draw(root, max_nodes=MAX_NODES, highlight=None, bold_edges=(), rankdir="LR")
     dot = graphviz.Digraph("autograd", graph_attr={"rankdir": rankdir, "bgcolor": "white"})
     dot.attr("node", fontname="Helvetica", fontsize="11")
     dot.attr("edge", fontname="Helvetica")
+    red = {"penwidth": "3", "color": "#d62728"}
     for v in reversed(nodes):  # inputs first: the file reads in computation order
-        kind = "output" if v is root else "intermediate" if v._op else "input"
-        label = f"{{ {_escape(str(v.label)) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
-        extra = {"penwidth": "3", "color": "#d62728"} if v is highlight else {}
-        dot.node(name[v], label, shape="record", style="filled", fillcolor=COLORS[kind], **extra)
-        if not v._op:
-            continue
-        op = name[v] + "op"
-        dot.node(op, _escape(v._op), shape="circle" if len(v._op) < 3 else "ellipse", fontsize="10")
-        dot.edge(op, name[v], **({"penwidth": "3", "color": "#d62728"} if v is highlight else {}))
-        for i, x in enumerate((v._a, v._b)):
-            roles = BY_OP[v._op].roles  # edge labels where operand order matters
-            role = {"label": roles[i], "fontsize": "9"} if roles else {}
-            if isinstance(x, Value):
-                bolded = (name[x], name[v]) in bold
-                dot.edge(name[x], op, **role, **({"penwidth": "3", "color": "#d62728"} if bolded else {}))
-            elif x is not None:  # a plain number folded into the node
-                const = f"{op}c{i}"
-                dot.node(const, fmt(x), shape="box", style="filled,rounded", fillcolor=COLORS["constant"])
-                dot.edge(const, op, **role)
+
+        def input_edge(x, op, role, v=v):  # bold where the caller asked
+            dot.edge(name[x], op, **role, **(red if (name[x], name[v]) in bold else {}))
+
+        add_value(dot, v, name[v], root, input_edge, outline=v is highlight)
     return dot
 
 

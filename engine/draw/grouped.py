@@ -2,8 +2,7 @@
 grad, unless it is expanded, when its nodes are drawn one by one inside a frame. The playground draws one point's
 loss through an MLP so, and expands a neuron on click."""
 
-from ..engine import Value
-from .graph import COLORS, _escape, fmt, walk
+from .graph import _escape, add_value, fmt, walk
 
 GROUP_COLOR = "#e3f1d9"
 
@@ -31,30 +30,20 @@ def draw_grouped(root, groups, outputs, expanded=()):
         label = f"{{ neuron {g} | {_escape(out.label)} = data {fmt(out.data)} | grad {fmt(out.grad)} }}"
         dot.node(f"group_{g}", label, shape="record", style="filled,bold", fillcolor=GROUP_COLOR, id=f"group-{g}",
                  tooltip=f"neuron {g}: click to see its nodes")  # fmt: skip
-    edges = set()
+    edges = {}  # (from, to): attributes, each drawn once after the nodes
     for v in reversed(nodes):
         if shown(v) != name[v]:  # inside a folded group: only its edges that cross the group's border count
             for x in v._prev:
                 if shown(x) != shown(v):
-                    edges.add((shown(x), shown(v)))
+                    edges[shown(x), shown(v)] = {}
             continue
-        where = frames.get(groups.get(v), dot)
-        kind = "output" if v is root else "intermediate" if v._op else "input"
-        label = f"{{ {_escape(str(v.label)) or ' '} | data {fmt(v.data)} | grad {fmt(v.grad)} }}"
-        where.node(name[v], label, shape="record", style="filled", fillcolor=COLORS[kind])
-        if not v._op:
-            continue
-        op = name[v] + "op"
-        where.node(op, _escape(v._op), shape="circle" if len(v._op) < 3 else "ellipse", fontsize="10")
-        where.edge(op, name[v])
-        for i, x in enumerate((v._a, v._b)):
-            if isinstance(x, Value):
-                edges.add((shown(x), op))
-            elif x is not None:  # a plain number folded into the node
-                where.node(f"{op}c{i}", fmt(x), shape="box", style="filled,rounded", fillcolor=COLORS["constant"])
-                where.edge(f"{op}c{i}", op)
+
+        def input_edge(x, op, role):
+            edges[shown(x), op] = role
+
+        add_value(frames.get(groups.get(v), dot), v, name[v], root, input_edge)
     for frame in frames.values():
         dot.subgraph(frame)
     for a, b in sorted(edges):
-        dot.edge(a, b)
+        dot.edge(a, b, **edges[a, b])
     return dot
