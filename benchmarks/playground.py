@@ -17,23 +17,22 @@ import time
 from engine.models import gpt
 from engine.teach import live
 from tests.support import ROOT
-from tests.support.browser import only_local, open_page, serve_playground
+from tests.support.browser import (
+    LONG_TASKS,
+    READY,
+    TASKS_AFTER_READY,
+    only_local,
+    open_page,
+    open_view,
+    serve_playground,
+)
 
 RESULTS = ROOT / "benchmarks" / "results"
 VIEWS = ("expression", "mlp", "gpt", "exercises")
-LONGEST = "Math.max(0, ...window.longTasks.filter((t) => t.start > window.playground.readyAt).map((t) => t.duration))"
+LONGEST = f"Math.max(0, ...{TASKS_AFTER_READY})"
 GPT_BLOCK = 10  # GPT steps per sample
 GPT_STEPS = f"""async () => {{ const g = window.playground.gpt;
 for (let i = 0; i < {GPT_BLOCK}; i++) await g.stepOnce(); return g.state().ms.slice(-{GPT_BLOCK}); }}"""
-LONG_TASKS = """window.longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries())
-window.longTasks.push({start: e.startTime, duration: e.duration}); }).observe({type: "longtask", buffered: true});"""
-
-
-def _open(page, url):
-    page.goto(url)
-    page.reload()
-    page.wait_for_function("window.playground && window.playground.ready === true", timeout=180_000)
-    return page.evaluate("window.loadMilliseconds")
 
 
 def loads(site, samples):
@@ -48,13 +47,11 @@ def loads(site, samples):
                 page.on(
                     "requestfinished", lambda r, sizes=sizes: sizes.setdefault(r.url, r.sizes()["responseBodySize"])
                 )
-                page.goto(f"{site}#view={view}")
-                page.wait_for_function("window.playground && window.playground.ready === true", timeout=180_000)
+                page.goto(f"{site}#view={view}")  # cold: a new browser, nothing cached
+                page.wait_for_function(READY, timeout=180_000)
                 cold.append(page.evaluate("window.loadMilliseconds"))
                 size = sum(sizes.values())
-                page.reload()
-                page.wait_for_function("window.playground && window.playground.ready === true", timeout=180_000)
-                warm.append(page.evaluate("window.loadMilliseconds"))
+                warm.append(open_view(page, site, f"#view={view}", timeout=180_000))  # the same page again
         out[view] = {"cold": cold, "warm": warm, "bytes": size}
     return out
 
@@ -68,7 +65,7 @@ def training(site, seconds, samples):
     with open_page() as page:
         only_local(page, site)
         page.add_init_script(LONG_TASKS)
-        _open(page, f"{site}#view=mlp")
+        open_view(page, site, "#view=mlp", timeout=180_000)
         for block in range(samples + 1):  # the first block warms both up and is not kept
             page.evaluate("window.playground.mlp.play()")
             s0, t0 = page.evaluate("[window.playground.step, performance.now()]")
@@ -80,7 +77,7 @@ def training(site, seconds, samples):
                 out["mlp"]["page_steps_per_s"].append((s1 - s0) / ((t1 - t0) / 1000))
                 out["mlp"]["native_steps_per_s"].append(rate)
         out["mlp"]["longest_task_ms"] = page.evaluate(LONGEST)
-        _open(page, f"{site}#view=gpt")
+        open_view(page, site, "#view=gpt", timeout=180_000)
         for block in range(samples + 1):  # the same words in both: the runs start alike and step together
             ms = page.evaluate(GPT_STEPS)
             native_ms = [1000 * _timed(gpt_native) for _ in range(GPT_BLOCK)]

@@ -13,7 +13,7 @@ async function words() {
 }
 
 function gptLink() {
-  const link = { ...Object.fromEntries(Object.entries(gpt.settings).map(([k, v]) => [k, String(v)])) };
+  const link = Object.fromEntries(Object.entries(gpt.settings).map(([k, v]) => [k, String(v)]));
   link.words = g$("gpt-source").value;
   if (link.words === "mine" && g$("gpt-words").value.length <= MAX_LINK_LIST) link.list = g$("gpt-words").value;
   return link;
@@ -71,14 +71,18 @@ async function sampleGpt() {
   report("gpt", { samples: r.samples });
 }
 
+function recordGpt(r) {  // a step's answer: {step, loss, ms}
+  gpt.losses.push(r.loss);
+  gpt.ms.push(r.ms);
+  report("gpt", { step: r.step, loss: r.loss });
+}
+
 async function loopGpt() {
   const generation = gpt.generation, every = () => Math.max(1, Number(g$("gpt-every").value) || 100);
   while (gpt.running && generation === gpt.generation) {
     const r = JSON.parse(await python.call("gpt_step"));
     if (generation !== gpt.generation) return;
-    gpt.losses.push(r.loss);
-    gpt.ms.push(r.ms);
-    report("gpt", { step: r.step, loss: r.loss });
+    recordGpt(r);
     if (r.step % every() === 0) await sampleGpt();
     if (r.step >= gpt.settings.steps) pauseGpt();
     if (performance.now() - gpt.lastDraw > 250) drawGpt();
@@ -91,10 +95,7 @@ const pauseGpt = () => pauseLoop(gpt, "gpt");
 
 async function stepGpt() {
   pauseGpt();
-  const r = JSON.parse(await python.call("gpt_step"));
-  gpt.losses.push(r.loss);
-  gpt.ms.push(r.ms);
-  report("gpt", { step: r.step, loss: r.loss });
+  recordGpt(JSON.parse(await python.call("gpt_step")));
   drawGpt();
 }
 

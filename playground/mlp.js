@@ -6,7 +6,7 @@ const m$ = (id) => document.getElementById(id);
 const FIELDS = ["dataset", "n", "noise", "test", "hidden", "activation", "optimizer", "lr", "batch", "l2", "seed", "added"];
 const mlp = {
   settings: null, train: [], test: [], running: false, generation: 0, history: [], frame: null,
-  expanded: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], losses: [], cursor: [0, 0],
+  toggled: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], cursor: [0, 0],
 };
 
 function formSettings() {
@@ -41,8 +41,8 @@ async function startRun(raw, fallback = false) {
     return;
   }
   if (generation !== mlp.generation) return;
-  Object.assign(mlp, { settings: r.settings, train: r.train, test: r.test, history: [], losses: [], stepTimes: [] });
-  mlp.expanded.clear();
+  Object.assign(mlp, { settings: r.settings, train: r.train, test: r.test, history: [], stepTimes: [] });
+  mlp.toggled.clear();
   fillForm(r.settings);
   if (window.playground.view === "mlp") toLink(linkSettings(r.settings));
   await showFrame(r.frame, true);
@@ -128,12 +128,12 @@ function drawHeatmap(grid) {
 async function drawGraph() {
   mlp.lastGraph = performance.now();
   const index = Math.max(0, Math.min(mlp.train.length - 1, Number(m$("mlp-point").value) || 0));
-  const dot = await python.call("mlp_point", index, JSON.stringify([...mlp.expanded]));  // the neurons clicked: opened or folded
+  const dot = await python.call("mlp_point", index, JSON.stringify([...mlp.toggled]));  // the neurons clicked open or shut
   const svg = viz.renderSVGElement(dot);
   for (const g of svg.querySelectorAll("[id^=group-]")) {
     g.addEventListener("click", () => {
       const name = g.id.slice("group-".length);
-      if (mlp.expanded.has(name)) mlp.expanded.delete(name); else mlp.expanded.add(name);
+      if (mlp.toggled.has(name)) mlp.toggled.delete(name); else mlp.toggled.add(name);
       drawGraph();
     });
   }
@@ -145,7 +145,6 @@ async function loopMlp() {
   while (mlp.running && generation === mlp.generation) {
     const r = JSON.parse(await python.call("mlp_step", 1));
     if (generation !== mlp.generation) return;
-    mlp.losses.push(...r.losses);
     mlp.stepTimes.push(performance.now());
     if (mlp.stepTimes.length > 500) mlp.stepTimes.splice(0, 250);
     report("mlp", { step: r.step });
@@ -159,8 +158,7 @@ const pauseMlp = () => pauseLoop(mlp, "mlp");
 
 async function stepMlp() {
   pauseMlp();
-  const r = JSON.parse(await python.call("mlp_step", 1));
-  mlp.losses.push(...r.losses);
+  await python.call("mlp_step", 1);
   await showFrame(JSON.parse(await python.call("mlp_frame")), true);
 }
 
@@ -204,7 +202,7 @@ window.views.mlp = {
     m$("mlp-heatmap").onclick = clicked;
     m$("mlp-heatmap").onkeydown = keyed;
     m$("mlp-heatmap").onfocus = m$("mlp-heatmap").onblur = () => drawHeatmap(mlp.frame.grid);
-    m$("mlp-point").onchange = () => { mlp.expanded.clear(); drawGraph(); drawHeatmap(mlp.frame.grid); };
+    m$("mlp-point").onchange = () => { mlp.toggled.clear(); drawGraph(); drawHeatmap(mlp.frame.grid); };
     await startRun(link.view === "mlp" ? link.settings : {}, true);
     m$("mlp-status").textContent = "ready";
     if (link.view === "mlp" && link.play) playMlp();

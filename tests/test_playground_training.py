@@ -11,18 +11,19 @@ import pytest
 from engine.models import gpt
 from engine.teach import live
 from tests.support import ROOT
-from tests.support.browser import find_chromium, new_page, only_local, open_browser
+from tests.support.browser import (
+    LONG_TASKS,
+    TASKS_AFTER_READY,
+    find_chromium,
+    new_page,
+    only_local,
+    open_browser,
+    open_view,
+)
 
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 SHOTS = ROOT / "reports"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# Every long task of the page's main thread (over 50 ms, as Chromium reports them), from its first script on.
-LONG_TASKS = """
-window.longTasks = [];
-new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push({start: e.startTime,
-  duration: e.duration}); }).observe({type: "longtask", buffered: true});
-"""
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +39,8 @@ def page(browser, site):
     page = new_page(browser, width=1300, height=1000)
     only_local(page, site)
     page.add_init_script(LONG_TASKS)
-    page.opened = lambda hash_: _open(page, site, hash_)
+    page.opened = lambda hash_: open_view(page, site, hash_)
     yield page
-
-
-def _open(page, site, hash_):
-    page.goto(site + hash_)
-    page.reload()  # a new hash alone does not load the page again
-    page.wait_for_function("window.playground && window.playground.ready === true", timeout=120_000)
-    return page
 
 
 def _steps(page, view, count):
@@ -99,7 +93,7 @@ def test_the_mlp_trains_live_within_the_long_task_budget_and_pauses_within_a_ste
     paused = page.evaluate("window.playground.step")
     page.wait_for_timeout(1500)
     assert page.evaluate("window.playground.step") <= paused + 1  # the step in flight, then nothing
-    during = page.evaluate("window.longTasks.filter((t) => t.start > window.playground.readyAt).map((t) => t.duration)")
+    during = page.evaluate(TASKS_AFTER_READY)
     assert max(during, default=0) < 100, during
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / "playground-mlp-longest-task-ms.txt").write_text(f"{max(during, default=0):.0f}\n")
@@ -241,7 +235,7 @@ def test_each_view_loads_only_what_it_needs(browser, site):
         page = only_local(new_page(browser), site)  # a context of its own: nothing cached
         urls = []
         page.on("requestfinished", lambda request, urls=urls: urls.append(request.url))
-        _open(page, site, f"#view={view}")
+        open_view(page, site, f"#view={view}")
         fetched[view] = {u.split("/")[-1] for u in urls}
         page.context.close()
     assert "viz-global.js" not in fetched["gpt"] and "codemirror.js" not in fetched["gpt"]
@@ -254,11 +248,11 @@ def test_each_view_loads_only_what_it_needs(browser, site):
 
 def test_the_site_works_offline_once_loaded(browser, site):
     page = new_page(browser, service_workers="allow")
-    _open(page, site, "#view=gpt")
+    open_view(page, site, "#view=gpt")
     page.wait_for_function("window.playground.offlineReady === true", timeout=120_000)
     page.context.set_offline(True)
     for view in ("mlp", "expression", "gpt"):  # every view, from the cache alone
-        _open(page, site, f"#view={view}")
+        open_view(page, site, f"#view={view}")
     _steps(page, "gpt", 2)
     assert page.evaluate("window.playground.step") == 2
     page.evaluate("window.playground.showView('mlp')")

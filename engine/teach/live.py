@@ -335,7 +335,8 @@ def mlp_start(raw_json):
 
 def mlp_step(count=1):
     run = _RUNS["mlp"]
-    return json.dumps({"step": run.step_count + count, "losses": [run.step() for _ in range(count)]})
+    losses = [run.step() for _ in range(count)]
+    return json.dumps({"step": run.step_count, "losses": losses})
 
 
 def mlp_frame():

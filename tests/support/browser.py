@@ -83,3 +83,22 @@ def only_local(page, site):
 
     page.route("**/*", route)
     return page
+
+
+READY = "window.playground && window.playground.ready === true"
+
+# Every long task of the page's main thread (over 50 ms, as Chromium reports them), from its first script on,
+# for page.add_init_script; TASKS_AFTER_READY is the durations of those that began once the page was ready.
+LONG_TASKS = """window.longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push({start: e.startTime,
+  duration: e.duration}); }).observe({type: "longtask", buffered: true});"""
+TASKS_AFTER_READY = "window.longTasks.filter((t) => t.start > window.playground.readyAt).map((t) => t.duration)"
+
+
+def open_view(page, site, hash_, timeout=120_000):
+    """Load the playground at site + hash_ (a new hash alone does not load the page again) and wait until it is
+    ready; returns the page's own load time in ms."""
+    page.goto(site + hash_)
+    page.reload()
+    page.wait_for_function(READY, timeout=timeout)
+    return page.evaluate("window.loadMilliseconds")
