@@ -47,7 +47,7 @@ demo: $(STAMP) ## Run the demo: gradients beside PyTorch's, before/after picture
 	$(VENV_PY) -m engine demo
 
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite (nox -s tests) with branch coverage of engine/: about 6 minutes
+test: $(STAMP) ## Run the whole test suite (nox -s tests) with branch coverage of engine/: about 25 minutes
 	$(VENV)/bin/nox -s tests -- $(PYTEST_ARGS)
 
 .PHONY: test-fast
@@ -106,6 +106,10 @@ bench-pythons: ## make bench, then the training steps on CPython 3.12 and 3.13 a
 	$(MAKE) bench PY=python3.13
 	$(MAKE) bench-pyodide
 
+.PHONY: bench-grader
+bench-grader: $(STAMP) ## The time to grade a class of 100 workspaces, in bubblewrap and with --trusted (~15 min)
+	$(VENV_PY) -m benchmarks.grader $(BENCH_ARGS)
+
 .PHONY: versus
 versus: $(STAMP) ## This engine against its version at git revision REV (default HEAD), in one process
 	$(VENV_PY) -m benchmarks.versus $(REV)
@@ -135,8 +139,12 @@ exercises: $(STAMP) ## Write a learner's workspace into DIR (default: exercises/
 	$(VENV_PY) -m engine exercises --out $(DIR)
 
 .PHONY: grade
-grade: $(STAMP) ## Grade the workspace in DIR (default: exercises/): a scorecard, one line per exercise
+grade: $(STAMP) ## Grade the workspace in DIR (default: exercises/): a scorecard, each check in a bubblewrap sandbox
 	$(VENV_PY) -m engine grade $(DIR)
+
+.PHONY: autograder
+autograder: $(STAMP) ## Write autograder.zip, a Gradescope autograder for the exercises
+	$(VENV_PY) -m engine autograder --out autograder.zip
 
 .PHONY: gpt
 gpt: $(STAMP) ## Train a GPT on first names with this engine (about 2 minutes); samples and loss plot

@@ -7,7 +7,7 @@ import tracemalloc
 from pathlib import Path
 
 from engine import Value
-from engine.teach.probes import unlink
+from engine.teach.graphs import unlink
 
 from . import engines
 from .workloads import draws, wide

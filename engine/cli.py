@@ -1,9 +1,10 @@
-"""The command line: python -m engine {demo,render,report,train,steps,gpt,draw,exercises,grade} [--out DIR].
+"""The command line: python -m engine {demo,render,report,train,steps,gpt,draw,exercises,grade,autograder,gradebook}.
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
 4 PyTorch is missing (for report); 5 a graph is too large to draw; 6 a package of an extra is missing
-(`pip install .` installs the engine alone: the line names the extra that brings the package)."""
+(`pip install .` installs the engine alone: the line names the extra that brings the package); 7 grade has no
+sandbox for the learners' code (the line names what to install; --trusted grades without one)."""
 
 import argparse
 import os
@@ -18,7 +19,14 @@ from .draw import pictures, steps
 from .files import OutputError, ensure_dir, write_atomic
 
 GPT_STEPS = 2000  # about two minutes here
-EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA = 1, 3, 4, 5, 6  # 2: bad arguments (argparse)
+EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA, EXIT_NO_SANDBOX = (
+    1,
+    3,
+    4,
+    5,
+    6,
+    7,
+)  # 2: argparse's
 # The packages of pyproject.toml's extras, by the name they import as
 EXTRAS = {"graphviz": "pictures", "numpy": "plots", "matplotlib": "plots", "names": "gpt", "tqdm": "gpt"}
 
@@ -204,27 +212,32 @@ def cmd_exercises(args):
 
 
 def cmd_grade(args):
-    """Grade a learner's engine.py, exercise by exercise: a scorecard (--json: for an autograder). Several
-    workspaces (submissions/*), or --csv: the whole class, one row each, graded in parallel."""
-    from .teach import classroom, grade
+    """Grade a learner's engine.py, exercise by exercise, each check in a sandbox of its own: a scorecard (--json:
+    for an autograder). Several workspaces (submissions/*), or --csv: the whole class, one row each, in parallel."""
+    from .grader import classroom, grade, sandbox
 
     folders = args.out  # one or more: nargs="*", with a one-folder default
+    try:
+        box = sandbox.choose(trusted=args.trusted)
+    except sandbox.Refused as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_NO_SANDBOX
     if len(folders) == 1 and not (args.csv or args.scorecards):
-        return _grade_one(grade, folders[0], args.json)
-    rows = classroom.grade_class(folders)
+        return _grade_one(grade, folders[0], args.json, box)
+    rows = classroom.grade_class(folders, box)
     if args.csv:
-        write_atomic(args.csv, classroom.csv_text(rows))
+        write_atomic(args.csv, classroom.csv_text(rows, box))
     if args.scorecards:
         out_dir = ensure_dir(args.scorecards)
-        for name, text in classroom.scorecards(rows).items():
+        for name, text in classroom.scorecards(rows, box).items():
             write_atomic(out_dir / name, text)
-    print(classroom.class_json(rows) if args.json else classroom.class_table(rows))
+    print(classroom.class_json(rows, box) if args.json else classroom.class_table(rows, box))
     if args.csv and not args.json:
         print(f"wrote {args.csv}" + (f" and {len(rows)} scorecards in {args.scorecards}" if args.scorecards else ""))
     return 0
 
 
-def _grade_one(grade, folder, as_json):
+def _grade_one(grade, folder, as_json, box):
     if not folder.is_dir():
         print(
             f"error: {folder} is not a folder (make one with: python -m engine exercises --out {folder})",
@@ -232,12 +245,37 @@ def _grade_one(grade, folder, as_json):
         )
         return 2
     try:
-        results = grade.grade(folder)
+        results = grade.grade(folder, box)
     except grade.LoadError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAIL
-    print(grade.scorecard_json(folder, results) if as_json else grade.scorecard(folder, results))
+    print(grade.scorecard_json(folder, results, box) if as_json else grade.scorecard(folder, results, box))
     return 0 if all(r.status == "pass" for r in results) else EXIT_FAIL
+
+
+def cmd_autograder(args):
+    """Write a Gradescope autograder (setup.sh, run_autograder, the grader): results.json to Gradescope's spec."""
+    from .grader import autograder
+
+    write_atomic(args.out, autograder.build_zip())
+    print(f"wrote {args.out}: upload it as the autograder of a Gradescope programming assignment")
+    return 0
+
+
+def cmd_gradebook(args):
+    """Turn the class's CSV (grade --csv) into a gradebook import for Canvas or Moodle, by a roster of workspaces."""
+    from .grader import gradebook
+
+    try:
+        text, unmatched = gradebook.convert(args.grades, args.roster, args.lms, args.assignment)
+    except gradebook.GradebookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    write_atomic(args.out, text)
+    print(f"wrote {args.out}: import it in {gradebook.WHERE[args.lms]}")
+    if unmatched:
+        print(f"note: {len(unmatched)} graded workspaces are in no row of the roster: {', '.join(unmatched)}")
+    return 0
 
 
 COMMANDS = {
@@ -250,6 +288,8 @@ COMMANDS = {
     "draw": (cmd_draw, "visualizations/expression"),
     "exercises": (cmd_exercises, "exercises"),
     "grade": (cmd_grade, "exercises"),
+    "autograder": (cmd_autograder, "autograder.zip"),
+    "gradebook": (cmd_gradebook, "gradebook.csv"),
 }
 
 
@@ -304,6 +344,16 @@ def parser():
             s.add_argument("--json", action="store_true", help="per-exercise points as JSON, for an autograder")
             s.add_argument("--csv", type=_folder, help="write the class's table to this CSV file: a row per workspace")
             s.add_argument("--scorecards", type=_folder, help="write each workspace's scorecard to this folder")
+            s.add_argument(
+                "--trusted",
+                action="store_true",
+                help="run the learners' code without a sandbox, with your rights (only for work you trust)",
+            )
+        if name == "gradebook":
+            s.add_argument("grades", type=_folder, help="the class's CSV, as grade --csv writes it")
+            s.add_argument("--roster", type=_folder, required=True, help="a CSV: a workspace column and the LMS's")
+            s.add_argument("--lms", choices=("canvas", "moodle"), required=True, help="the gradebook to import into")
+            s.add_argument("--assignment", default="Autograd exercises", help="the gradebook column's name")
         if name == "gpt":
             s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
             s.add_argument("--seed", type=int, default=42, help="seed of the weights, the order and the samples")

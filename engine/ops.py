@@ -23,7 +23,8 @@ class Op:
     exercise: int  # the exercise whose learner writes its rule
     points: int  # what its rule is worth in that exercise
     hint: str  # the statement above its stub in a learner's workspace
-    cases: tuple  # the grader's named cases: (a, b) for two inputs, (a, n) for **, a alone for one input
+    cases: tuple  # the grader's named cases: (a, b) for two inputs, (a, n) for **, a alone for one input; the
+    # edges where a textbook rule breaks and IEEE (as PyTorch) does not: a base of 0, a negative base, a = +-800
     forms: tuple  # how the grader's random expressions use it, over inputs a, b (and the exponent n), shaped
     # so that the textbook rule holds (log and ** of a positive number, / by a positive one)
     roles: tuple = ()  # the labels of its input edges in a picture, where operand order matters
@@ -66,28 +67,30 @@ OPS = (
     Op("**", "a ** n", ("{n} * {a}^({n} - 1)",), 2, 3,
        "out = a ** b for a plain number b (b is a float, not a Value): no gradient for b, so return (.., None). "
        "Hint: d(out)/da = b * a**(b - 1); use _pow_n(a, b - 1). Where b == 0, return 0.0 for a.",
-       ((1.5, 3.0), (2.0, -1.0), (0.7, 0.5), (1.5, 0.0), (1.5, 1.0)), ("({a}*{a} + 0.5)**{n}",), ("base", "exp")),
+       ((1.5, 3.0), (2.0, -1.0), (0.7, 0.5), (1.5, 0.0), (1.5, 1.0), (0.0, 0.5), (0.0, 2.0), (0.0, -1.0), (0.0, 0.0),
+        (-1.5, 2.0), (-1.5, 0.5)), ("({a}*{a} + 0.5)**{n}",), ("base", "exp")),
     Op("pow", "a ** b", ("{b} * {a}^({b} - 1)", "{a}^{b} * ln({a})"), 2, 3,
        "out = a ** b with b a Value: gradients for both. Hint: d(out)/db = a**b * log(a) = out * _log(a); "
        "use _pow and _log, and _data(x) for the float inside.",
-       ((1.5, 2.5), (2.0, -0.5), (1.5, 0.0), (0.5, 1.0)), ("({a}*{a} + 0.5)**({b}*0.5)", "1.5**({b}*0.5)"),
+       ((1.5, 2.5), (2.0, -0.5), (1.5, 0.0), (0.5, 1.0), (0.0, 0.5), (0.0, 2.0), (0.0, -1.0), (0.0, 0.0), (-1.5, 2.0)),
+       ("({a}*{a} + 0.5)**({b}*0.5)", "1.5**({b}*0.5)"),
        ("base", "exp")),
     Op("exp", "a.exp()", ("exp({a})",), 3, 5,
        "out = exp(a): no b, so return (.., None). Hint: exp is its own derivative, and out is exp(a).",
-       (0.5, -1.2), ("({a}*0.5 + 0.25).exp()",)),
+       (0.5, -1.2, 800.0, -800.0), ("({a}*0.5 + 0.25).exp()",)),
     Op("log", "a.log()", ("1 / {a}",), 3, 5,
        "out = log(a). Hint: d(out)/da = 1 / a; divide with _div.",
        (0.5, 3.0), ("({a}*{a} + 0.5).log()",)),
     Op("tanh", "a.tanh()", ("1 - tanh({a})^2",), 4, 4,
        "out = tanh(a). Hint: d(out)/da = 1 - tanh(a)**2, and out is tanh(a).",
-       (0.5, -1.2), ("({a}*0.5 + 0.25).tanh()",)),
+       (0.5, -1.2, 800.0, -800.0), ("({a}*0.5 + 0.25).tanh()",)),
     Op("relu", "a.relu()", ("1 if {a} > 0 else 0",), 4, 3,
        "out = max(a, 0). Hint: the slope is 1 where out > 0 and 0 elsewhere (0 at a = 0, as in PyTorch); "
        "_data(out) is its float.",
        (0.5, -1.2, 0.0), ("({a}*0.5 + 0.25).relu()",)),
     Op("sigmoid", "a.sigmoid()", ("sigmoid({a}) * (1 - sigmoid({a}))",), 4, 3,
        "out = 1 / (1 + exp(-a)). Hint: d(out)/da = out * (1 - out).",
-       (0.5, -1.2), ("({a}*0.5 + 0.25).sigmoid()",)),
+       (0.5, -1.2, 800.0, -800.0), ("({a}*0.5 + 0.25).sigmoid()",)),
 )
 # fmt: on
 BY_OP = {o.op: o for o in OPS}

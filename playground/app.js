@@ -86,9 +86,18 @@ async function render() {
   }
 }
 
+function clearExpression() {  // a rejected text leaves no earlier result on the page
+  pause();
+  steps = [];
+  for (const id of ["before", "after", "stepgraph"]) $(id).replaceChildren();
+  $("grads").querySelector("tbody").replaceChildren();
+  for (const id of ["step", "sum", "counter"]) $(id).textContent = "";
+  $("prev").disabled = $("next").disabled = true;
+}
+
 function draw(result) {
   $("error").textContent = result.error || "";
-  if (result.error) return;
+  if (result.error) { clearExpression(); report("expression", { step: 0 }); return; }
   $("methods").textContent = result.methods.map((m) => `.${m}()`).join(" ");  // engine/ops.py's
   $("before").replaceChildren(viz.renderSVGElement(result.before));
   $("after").replaceChildren(viz.renderSVGElement(result.after));
@@ -120,7 +129,7 @@ function fromLink() {
   const settings = {};
   for (const [key, value] of link) if (!PAGE_KEYS.includes(key) && key !== "text") settings[key] = value.slice(0, 20000);
   return {
-    view: VIEWS[view] ? view : "expression", text: link.get("text"), play: link.has("play"),
+    view: Object.hasOwn(VIEWS, view) ? view : "expression", text: link.get("text"), play: link.has("play"),
     hide: (link.get("hide") || "").split(",").filter(Boolean), settings,
   };
 }
@@ -132,6 +141,7 @@ function toLink(settings = {}) {
   const hidden = fromLink().hide;
   if (hidden.length) link.set("hide", hidden.join(","));
   history.replaceState(null, "", `#${link}`);
+  showLessonLink();  // the lesson link follows the page, whichever view it shows
 }
 
 function hidePanels(names) {  // a teacher's link shows only what the lesson needs, and not the sharing itself
@@ -179,7 +189,7 @@ async function main() {
   const link = fromLink();
   hidePanels(link.hide);
   await python.call("ready");
-  await showView(link.view);
+  await showView(chosenView || link.view);  // a tab the learner clicked while Python loaded wins over the link
   window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the first view works
   window.playground.ready = true;
   window.playground.readyAt = performance.now();  // for course tools and tests: what happens after loading
@@ -197,14 +207,17 @@ $("run").onclick = render;
 $("prev").onclick = () => { pause(); show(current - 1); };
 $("next").onclick = () => { pause(); show(current + 1); };
 $("play").onclick = () => (playing ? pause() : play());
+function ownsKeys(target) {  // a control that uses the keys itself: typing, choosing, ticking, opening, editing
+  return ["INPUT", "TEXTAREA", "SELECT", "SUMMARY"].includes(target.tagName) || target.isContentEditable;
+}
 document.addEventListener("keydown", (e) => {  // the training views: space plays or pauses, -> takes one step
   const view = window.views[window.playground.view];
-  if (!view || !view.stepOnce || ["INPUT", "TEXTAREA", "SELECT", "BUTTON", "CANVAS"].includes(e.target.tagName)) return;
+  if (!view || !view.stepOnce || ownsKeys(e.target) || ["BUTTON", "CANVAS"].includes(e.target.tagName)) return;
   if (e.key === " ") { e.preventDefault(); if (view.state().running) view.pause(); else view.play(); }
   if (e.key === "ArrowRight") view.stepOnce();
 });
 document.addEventListener("keydown", (e) => {
-  if (e.target === $("text") || window.playground.view !== "expression") return;
+  if (ownsKeys(e.target) || window.playground.view !== "expression") return;
   if (e.key === "ArrowRight") { pause(); show(current + 1); }
   if (e.key === "ArrowLeft") { pause(); show(current - 1); }
   if (e.key === " " && e.target.tagName !== "BUTTON") {  // on a focused button, space is its own click
@@ -213,6 +226,7 @@ document.addEventListener("keydown", (e) => {
   }
 });
 async function showView(name) {  // the tabs: one view at a time; a view that trains pauses when hidden
+  if (!Object.hasOwn(VIEWS, name)) throw new Error(`no view '${String(name).slice(0, 40)}': the views are ${Object.keys(VIEWS).join(", ")}`);
   for (const view of Object.keys(VIEWS)) {
     $(`view-${view}`).hidden = view !== name;
     $(`tab-${view}`).setAttribute("aria-selected", String(view === name));
@@ -230,11 +244,12 @@ window.views.expression = {
 };
 window.playground = Object.assign(window.playground || {}, {
   ready: false, view: "expression", tab: "expression", showView, rendered: 0, step: 0, loss: null,
-  timeLimitMs: 10000,  // the exercises' time limit per check, once Python is loaded
   grade: async (source) => {  // for course tools: a Promise of the scorecard of `grade DIR --json`
+    if (typeof source !== "string") throw new Error("grade(source): source is the text of an engine.py");
     await loadView("exercises");
-    return window.views.exercises.grade(String(source));
+    return window.views.exercises.grade(source);
   },
 });
-for (const name of Object.keys(VIEWS)) $(`tab-${name}`).onclick = () => showView(name);
+let chosenView = null;
+for (const name of Object.keys(VIEWS)) $(`tab-${name}`).onclick = () => { chosenView = name; return showView(name); };
 main().catch((e) => { $("status").textContent = `failed: ${e}`; });

@@ -17,7 +17,8 @@ ENGINE_MODULES = [  # what the stepper and the grader need: standard library + g
     "__init__.py", "engine.py", "ops.py", "files.py", "draw/__init__.py", "draw/graph.py",
     "check/__init__.py", "check/compare.py",
     "teach/__init__.py", "teach/expr.py", "teach/stepper.py",
-    "teach/exercises.py", "teach/grade.py", "teach/probes.py", "teach/sandbox.py", "teach/web.py",
+    "teach/exercises.py", "teach/graphs.py", "grader/__init__.py", "grader/checks.py", "grader/grade.py",
+    "grader/report.py", "grader/runner.py", "grader/sandbox.py", "grader/web.py",
     "nn.py", "draw/grouped.py", "models/__init__.py", "models/datasets.py", "models/moons.py", "models/gpt.py",
     "teach/live.py",
 ]  # fmt: skip
@@ -28,8 +29,8 @@ PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
 
 
 PAGE_FILES = [  # the site beside vendor/
-    "index.html", "app.js", "worker-client.js", "python-worker.js", "training.js", "mlp.js", "gpt.js", "exercises.js",
-    "sw.js",
+    "index.html", "app.js", "worker-client.js", "python-worker.js", "sandbox-worker.js", "training.js", "mlp.js",
+    "gpt.js", "exercises.js", "sw.js",
 ]  # fmt: skip
 
 

@@ -110,7 +110,9 @@ window.views.gpt = {
     g$("gpt-step").onclick = stepGpt;
     g$("gpt-reset").onclick = () => startGpt(formGpt());
     g$("gpt-sample").onclick = sampleGpt;
-    g$("gpt-settings").onchange = () => startGpt(formGpt());
+    g$("gpt-settings").onchange = (e) => {  // how often to sample is no setting of the training: it restarts nothing
+      if (e.target !== g$("gpt-every")) startGpt(formGpt());
+    };
     g$("gpt-temperature").oninput = () => { g$("gpt-temperature-value").textContent = g$("gpt-temperature").value; };
     const { words: source, list, ...settings } = link.view === "gpt" ? link.settings : {};
     if (source === "mine") { g$("gpt-source").value = "mine"; g$("gpt-words").value = list || ""; }

@@ -1,7 +1,6 @@
 // One Pyodide with this project's engine package, answering the page's messages {id, op, args} with {id, result}
-// or {id, error}. The page starts two: the grader, which plans and judges (engine/teach/web.py) and never loads a
-// learner's code, and the sandbox, which runs a learner's engine.py on the grader's probes
-// (engine/teach/sandbox.py) and hands back data. A sandbox that runs too long is terminated and replaced.
+// or {id, error}. It holds the grader too (engine/grader/web.py), which never loads a learner's code: that runs in
+// sandbox-worker.js, a fresh one for each grading.
 import { loadPyodide } from "./vendor/pyodide/pyodide.mjs";  // a module worker: Pyodide 314 needs one
 
 async function start() {
@@ -31,18 +30,12 @@ const OPS = {
   gpt_start: (py, [settings, words]) => live(py).gpt_start(settings, words),
   gpt_step: (py) => live(py).gpt_step(),
   gpt_samples: (py, [temperature, count]) => live(py).gpt_samples(temperature, count),
-  // the grader's side
-  workspace: (py) => py.runPython("from engine.teach import web; web.web_workspace()"),
-  plan: (py, [n, finished]) => py.runPython("from engine.teach import web; web.web_plan")(n, finished),
-  verdict: (py, [n, probes, report]) => py.runPython("from engine.teach import web; web.web_verdict")(n, probes, report),
-  scorecard: (py, [results, error]) => py.runPython("from engine.teach import web; web.web_scorecard")(results, error),
-  // the sandbox's side: the learner's source becomes /learner/engine.py, then the probes run on it
-  probe: (py, [source, probes]) => {
-    py.FS.mkdirTree("/learner");
-    py.FS.writeFile("/learner/engine.py", source);
-    return py.runPython("import json; from engine.teach import sandbox; lambda p: json.dumps(sandbox.run_probes("
-      + "{'engine': '/learner/engine.py', 'probes': json.loads(p)}))")(probes);
-  },
+  // the grader's side (engine/grader/web.py): the grading conversation; the learner's code runs in sandbox-worker.js
+  grader_settings: (py) => py.runPython("from engine.grader import web; web.web_settings()"),
+  workspace: (py) => py.runPython("from engine.grader import web; web.web_workspace()"),
+  grading_start: (py) => py.runPython("from engine.grader import web; web.web_grading_start()"),
+  grading_next: (py, [key, report, stopped]) =>
+    py.runPython("from engine.grader import web; web.web_grading_next")(key, report, stopped),
 };
 
 self.onmessage = async ({ data: { id, op, args } }) => {

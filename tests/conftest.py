@@ -10,6 +10,19 @@ from tests.support.browser import serve_playground
 PLAYGROUND = ROOT / "playground"
 
 
+@pytest.fixture(scope="session")
+def box():
+    """The grader's default sandbox (bubblewrap): skipped where it cannot run, or failed under REQUIRE_SANDBOX=1."""
+    from engine.grader import sandbox
+
+    try:
+        return sandbox.choose()
+    except sandbox.Refused as e:
+        if os.environ.get("REQUIRE_SANDBOX") == "1":
+            pytest.fail(str(e))
+        pytest.skip(str(e))
+
+
 @pytest.fixture(scope="module")
 def site():
     """The built playground served from 127.0.0.1 (skipped, or failed under REQUIRE_BROWSER=1, when not built)."""

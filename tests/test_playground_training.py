@@ -287,3 +287,24 @@ def test_a_point_can_be_added_from_the_keyboard(page):
     page.wait_for_function("window.playground.mlp.state().settings.added.length === 2")
     assert page.evaluate("window.playground.mlp.state().settings.added") == [[0.2, 0.1, 1], [0.2, 0.1, -1]]
     assert page.evaluate("window.playground.step") == 0  # the arrows moved the cross, not training
+
+
+def test_changing_how_often_to_sample_does_not_restart_training(page):
+    page.opened("#view=gpt")
+    _steps(page, "gpt", 5)
+    page.wait_for_function("window.playground.gpt.state().losses.length === 5")
+    page.fill("#gpt-every", "3")
+    page.evaluate("document.activeElement.blur()")  # a change event on the form
+    _steps(page, "gpt", 1)
+    page.wait_for_function("window.playground.gpt.state().losses.length === 6")
+    assert page.evaluate("window.playground.step") == 6
+
+
+def test_a_tab_clicked_while_python_loads_stays_chosen(page, site):
+    page.goto(site + "#view=expression")
+    page.reload()
+    page.click("#tab-gpt")  # before the page is ready: Python is still loading
+    assert page.evaluate("window.playground.ready") is False
+    page.wait_for_function("window.playground.ready === true", timeout=120_000)
+    assert page.evaluate("window.playground.view") == "gpt" and page.is_visible("#view-gpt")
+    assert not page.is_visible("#view-expression")

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.teach import grade
+from engine.grader import grade, sandbox
 
 
 def main(argv=None):
@@ -26,7 +26,7 @@ def main(argv=None):
             shutil.copy(clone / "engine" / "engine.py", work / "engine.py")
             subprocess.run(["git", "checkout", "engine/engine.py"], cwd=clone, check=True, capture_output=True)
             try:
-                results = grade.grade(work)
+                results = grade.grade(work, sandbox.choose())
                 failed = [r for r in results if r.status != "pass"]
             except grade.LoadError as e:
                 failed = [e]

@@ -35,8 +35,9 @@ def walk(root):
 
 
 def fmt(x):
-    """4 significant digits, as every picture and table shows numbers."""
-    return f"{x:.4g}"
+    """4 significant digits, as every picture and table shows numbers; inf and nan as Python writes them, and no -0
+    (a gradient of -0.0 is a zero)."""
+    return f"{x + 0.0:.4g}"
 
 
 def _escape(text):

@@ -3,7 +3,7 @@
 exercises: a copy of the core in which the pieces a learner writes are stubs that raise
 NotImplementedError("exercise N: ..."), each with its statement and a hint above it.
 bugs: copies of the core with one classic bug planted in each, to find and fix.
-The grader (engine/grade.py) checks either kind of workspace."""
+The grader (engine/grader/) checks either kind of workspace."""
 
 import ast
 import textwrap

@@ -18,7 +18,7 @@ from ..models import datasets
 from ..models.gpt import BLOCK_SIZE, adam_rate, setup, train_step
 from ..models.moons import loss_and_accuracy
 from ..nn import MLP, Adam, sgd_step
-from .probes import unlink
+from .graphs import unlink
 
 GRID = 40  # the heatmap's cells per side
 TABLE_ROWS = 10  # parameters in the page's table

@@ -7,6 +7,7 @@ d(out)/d(input) += d(out)/d(node) x d(node)/d(input), with the local derivative 
 number; for an input used by several nodes, the running sum over its uses so far."""
 
 import json
+import math
 
 from ..draw.graph import MAX_NODES, draw, fmt, walk
 from ..engine import RULES, Value, topological_order
@@ -86,6 +87,12 @@ def _picture(out, highlight, edges):
     return draw(out, max_nodes=None, highlight=highlight, bold_edges=edges).source
 
 
+def number(x):
+    """A number as the page receives it: a finite float as JSON's number; inf, -inf and nan, which JSON has not, as
+    the text Python and the pictures write ("inf", "-inf", "nan"); -0.0 as 0."""
+    return x + 0.0 if math.isfinite(x) else repr(x)
+
+
 def explained(text):
     """Everything the playground shows for text, as a JSON string (an "error" key when text is rejected)."""
     try:
@@ -97,10 +104,12 @@ def explained(text):
     steps = explain(out, pictures=small)
     after = draw(out, max_nodes=None).source
     fd = {k: expr.finite_difference(text, k) for k in inputs}
-    rows = [{"name": k, "value": v.data, "grad": v.grad, "fd": fd[k]} for k, v in inputs.items()]
+    rows = [
+        {"name": k, "value": number(v.data), "grad": number(v.grad), "fd": number(fd[k])} for k, v in inputs.items()
+    ]
     return json.dumps(
         {
-            "output": {"name": node_name(out), "value": out.data},
+            "output": {"name": node_name(out), "value": number(out.data)},
             "methods": METHODS,
             "inputs": rows,
             "before": before,
