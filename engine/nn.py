@@ -1,15 +1,15 @@
 """A small neural-network library on top of Value: neurons, layers, an MLP and plain SGD.
 
 The signatures are micrograd's (Neuron(nin, nonlin=True), Layer(nin, nout, **kwargs), MLP(nin, nouts)),
-so its README and notebooks run with only the imports changed; nonlin may also name "tanh"."""
+so its README and notebooks run with only the imports changed; nonlin may also name "tanh" or "sigmoid"."""
 
 import math
 import random
 
 from .engine import Value
 
-NONLINEARITIES = ("relu", "tanh", "linear")
-NAMES = {"relu": "ReLU", "tanh": "Tanh", "linear": "Linear"}  # as micrograd prints them
+NONLINEARITIES = ("relu", "tanh", "sigmoid", "linear")
+NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear"}  # as micrograd prints them
 
 
 class Module:

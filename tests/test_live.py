@@ -2,6 +2,7 @@
 they show, and the settings and word lists they refuse (engine/teach/live.py, engine/models/datasets.py)."""
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -10,12 +11,11 @@ import pytest
 from engine import grad
 from engine.draw.graph import walk
 from engine.models import datasets, gpt
-from engine.models.moons import loss_and_accuracy
 from engine.nn import MLP
 from engine.teach import live
 
 
-@pytest.mark.parametrize("name", datasets.DATASETS)
+@pytest.mark.parametrize("name", datasets.CLASSES)
 def test_each_dataset_is_the_same_for_a_seed_half_of_each_class_inside_the_square(name):
     points, labels = datasets.make(name, n=60, noise=0.2, seed=3)
     assert (points, labels) == datasets.make(name, n=60, noise=0.2, seed=3)
@@ -25,27 +25,87 @@ def test_each_dataset_is_the_same_for_a_seed_half_of_each_class_inside_the_squar
 
 
 def test_an_unknown_dataset_is_refused_by_name():
-    with pytest.raises(ValueError, match="dataset must be one of moons, circles, xor, spiral, got 'blobs'"):
+    with pytest.raises(ValueError, match="dataset must be one of moons, circles, xor, spiral, plane, gaussians, got"):
         datasets.make("blobs")
 
 
-@pytest.mark.parametrize("nonlin", ["relu", "tanh"])
-def test_the_heatmaps_float_scores_are_the_values_own_to_the_last_bit(nonlin):
+@pytest.mark.parametrize("name", datasets.REGRESSIONS)
+def test_each_regression_dataset_is_the_same_for_a_seed_with_targets_from_minus_one_to_one(name):
+    points, targets = datasets.make(name, n=80, noise=0.05, seed=3)
+    assert (points, targets) == datasets.make(name, n=80, noise=0.05, seed=3)
+    assert all(-1 <= t <= 1 for t in targets) and len(set(targets)) == 80
+    assert all(-datasets.EXTENT <= c <= datasets.EXTENT for p in points for c in p)
+    clean, exact = datasets.make(name, n=20, noise=0.0, seed=1)
+    assert exact == [datasets.target(name, *p) for p in clean]
+
+
+@pytest.mark.parametrize("nonlin", ["relu", "tanh", "sigmoid", "linear"])
+def test_the_heatmaps_float_scores_and_each_neurons_output_are_the_values_own_to_the_last_bit(nonlin):
     rng = random.Random(5)
-    model = MLP(2, [6, 5, 1], nonlin=nonlin, seed=2)
+    model = MLP(3, [6, 5, 1], nonlin=nonlin, seed=2)
     for _ in range(200):
-        x = [rng.uniform(-2, 2), rng.uniform(-2, 2)]
-        assert live.scores(model, x) == model(x).data
+        x = [rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-900, 900)]  # sigmoid's overflow guard, too
+        hidden = [neuron(x).data for neuron in model.layers[0].neurons]
+        layers = live.activations(model, x)
+        assert layers[0] == hidden and live.scores(model, x) == model(x).data
 
 
-def test_the_charts_float_loss_is_the_training_losss_value_to_the_last_bit():
-    run = live.MlpRun(live.mlp_settings({"l2": "0.01", "activation": "tanh"}))
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"strength": "0.01", "activation": "tanh"},
+        {"penalty": "l1", "strength": "0.02", "features": "x1,x2,x1sq,x1x2,sinx2"},
+        {"penalty": "none", "dataset": "gaussians", "activation": "sigmoid"},
+        {"penalty": "l1", "dataset": "plane", "hidden": ""},
+    ],
+    ids=["hinge and L2", "L1 on five features", "squared error, no penalty", "a linear model, L1"],
+)
+def test_the_charts_float_loss_is_the_training_losss_value_to_the_last_bit(raw):
+    run = live.MlpRun(live.mlp_settings(raw))
     for _ in range(5):
         run.step()
     for pairs in (run.train, run.test):
-        X, y = live._columns(pairs)
-        value, accuracy = loss_and_accuracy(run.model, X, y, 0.01)
-        assert live.float_loss_and_accuracy(run.model, X, y, 0.01) == (value.data, accuracy)
+        X, y = run.inputs(pairs)
+        value, accuracy = live.training_loss(run.model, X, y, run.settings)
+        assert live.float_loss_and_accuracy(run.model, X, y, run.settings) == (value.data, accuracy)
+
+
+def test_the_l1_penalty_pulls_each_weight_by_its_sign_and_leaves_a_zero_weight_alone():
+    run = live.MlpRun(live.mlp_settings({"penalty": "l1", "strength": "0.1", "hidden": "2"}))
+    run.model.layers[0].neurons[0].w[0].data = 0.0
+    batch = run.inputs(run.train[:1])
+    penalised = live.training_loss(run.model, *batch, run.settings)[0]
+    plain = live.training_loss(run.model, *batch, {**run.settings, "penalty": "none"})[0]
+    wanted, without = [g.data for g in grad(penalised, run.params)], [g.data for g in grad(plain, run.params)]
+    for p, g, h in zip(run.params, wanted, without, strict=True):
+        sign = 0.0 if p.data == 0 else (1.0 if p.data > 0 else -1.0)
+        assert g - h == pytest.approx(0.1 * sign, abs=1e-12)
+
+
+def test_each_feature_is_the_networks_input_and_its_picture_is_that_feature_over_the_plane():
+    run = live.MlpRun(live.mlp_settings({"features": "sinx2,x1,x1x2", "hidden": "3"}))
+    assert run.settings["features"] == ["x1", "x1x2", "sinx2"]  # in the form's order
+    assert len(run.model.layers[0].neurons[0].w) == 3
+    (point, _), *_ = run.train
+    assert run.inputs(run.train[:1])[0][0] == [point[0], point[0] * point[1], math.sin(point[1])]
+    pictures = run.feature_pictures()
+    side = live.GRID // live.THUMB
+    assert [p["name"] for p in pictures] == ["x1", "x1x2", "sinx2"] and len(pictures[0]["picture"]) == side * side
+    at = run.cells[:: live.THUMB]
+    assert pictures[0]["picture"][:side] == [round(x, 4) for x in at]  # the first row: x1 across the plane
+
+
+def test_the_network_picture_shows_each_neurons_output_weights_and_gradients():
+    run = live.MlpRun(live.mlp_settings({"hidden": "3,2", "activation": "tanh"}))
+    run.step()
+    network = run.frame()["network"]
+    assert [len(layer) for layer in network] == [3, 2, 1]
+    neuron, shown = run.model.layers[1].neurons[0], network[1][0]
+    assert shown["name"] == "L2.n1" and shown["w"] == [w.data for w in neuron.w] and shown["b"] == neuron.b.data
+    assert shown["wgrad"] == [w.grad for w in neuron.w] and shown["bgrad"] == neuron.b.grad != 0
+    x, y = run.cells[0], run.cells[0]
+    first = live.activations(run.model, live.features(run.settings["features"], (x, y)))[1][0]
+    assert shown["picture"][0] == round(first, 4) and len(shown["picture"]) == (live.GRID // live.THUMB) ** 2
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
@@ -84,7 +144,7 @@ def test_one_points_graph_is_grouped_by_neuron_and_its_grads_are_that_points_own
     leaves = {v.label: v for v in walk(loss) if not v._op}
     x, label = run.train[7]
     model = run.model
-    again = (1 - label * model(x)).relu()
+    again = (1 - label * model(x)).relu()  # the features x1, x2 are the point itself
     expected = grad(again, model.parameters())
     assert [leaves[name].grad for name in run.names] == [g.data for g in expected]
     small = run.point_dot(7)  # 75 Values: a picture holds them, so every neuron is open, in its frame
@@ -100,14 +160,19 @@ def test_a_large_networks_point_graph_shows_each_neuron_as_a_box_that_opens():
     assert 'subgraph "cluster_L2.n1"' in opened and '"group_L2.n1" [' not in opened and '"group_L2.n2" [' in opened
 
 
-def test_a_clicked_point_joins_the_training_data_and_the_link():
+def test_a_clicked_point_joins_the_training_data_and_the_link_and_undo_takes_it_back():
     live.mlp_start(json.dumps({"n": "20"}))
     assert json.loads(live.mlp_add(0.123456, -1.5, -1)) == {"added": [0.12, -1.5, -1]}
     run = live._RUNS["mlp"]
     assert run.train[-1] == ([0.12, -1.5], -1.0) and run.settings["added"] == [[0.12, -1.5, -1]]
-    assert json.loads(live.mlp_add(3.0, 0, 1)) == {"error": "x must be from -2.0 to 2.0, got 3.0"}
+    assert json.loads(live.mlp_add(3.0, 0, 1)) == {"error": "added points must be from -2 to 2, got 3", "key": "added"}
     again = live.MlpRun(live.mlp_settings({"n": "20", "added": "0.12,-1.5,-1"}))
     assert again.train == run.train
+    dataset = list(run.train[:-1])
+    json.loads(live.mlp_add(1, 1, 1))
+    assert json.loads(live.mlp_remove(1)) == {"added": [[0.12, -1.5, -1]]}  # undo: the last one goes
+    assert json.loads(live.mlp_remove(-1)) == {"added": []} and run.train == dataset  # clear: all of them
+    assert json.loads(live.mlp_remove(1)) == {"added": []} and run.train == dataset  # nothing left to undo
 
 
 @pytest.mark.parametrize(
@@ -115,20 +180,24 @@ def test_a_clicked_point_joins_the_training_data_and_the_link():
     [
         (
             {"hidden": "__import__('os').system('touch /tmp/live-pwned')"},
-            "hidden layer size must be a whole number from 1 to 16",
+            "hidden layers must be whole numbers from 1 to 16",
         ),
-        ({"dataset": "moons'); import os"}, "dataset must be one of moons, circles, xor, spiral, got"),
-        ({"lr": "nan"}, "lr must be from 1e-05 to 10.0, got nan"),
-        ({"n": "1e9"}, "n must be a whole number from 10 to 400, got '1e9'"),
-        ({"hidden": "8,8,8,8,8"}, "hidden: at most 4 hidden layers, got 5"),
-        ({"added": "0,0,2"}, "added: a point's label must be -1 or 1, got '2'"),
-        ({"added": "0,0"}, "added: at most 200 points written x,y,label;x,y,label;..."),
+        ({"dataset": "moons'); import os"}, "dataset must be one of moons, circles, xor, spiral, plane, gaussians"),
+        ({"lr": "nan"}, "learning rate must be from 1e-05 to 10, got nan"),
+        ({"n": "1e9"}, "points must be a whole number from 10 to 400, got '1e9'"),
+        ({"hidden": "8,8,8,8,8"}, "hidden layers at most 4 layers, got 5"),
+        ({"features": "x1,x3"}, "input features must be one or more of x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2"),
+        ({"features": ""}, "input features must be one or more of"),
+        ({"penalty": "l3"}, "regularization must be one of none, l1, l2, got 'l3'"),
+        ({"added": "0,0,2"}, "added points need the label -1 or 1, got '2'"),
+        ({"added": "0,0"}, "added points must be at most 200 points written x,y,label;x,y,label;..."),
         ({"__class__": "x"}, "unknown setting '__class__'; the settings are dataset, n, noise"),
     ],
 )
-def test_a_bad_or_hostile_setting_gives_one_line_and_runs_nothing(raw, message):
+def test_a_bad_or_hostile_setting_gives_one_line_naming_its_label_and_runs_nothing(raw, message):
     answer = json.loads(live.mlp_start(json.dumps(raw)))
-    assert list(answer) == ["error"] and answer["error"].startswith(message) and "\n" not in answer["error"]
+    assert sorted(answer) == ["error", "key"] and answer["error"].startswith(message) and "\n" not in answer["error"]
+    assert answer["key"] in (*raw, None)
     assert not Path("/tmp/live-pwned").exists()
 
 
@@ -144,8 +213,8 @@ def test_a_bad_or_hostile_setting_gives_one_line_and_runs_nothing(raw, message):
     ],
 )
 def test_a_bad_or_hostile_word_list_gives_one_line(text, message):
-    answer = json.loads(live.gpt_start("{}", text))
-    assert list(answer) == ["error"] and answer["error"].startswith(message) and "\n" not in answer["error"]
+    answer = json.loads(live.gpt_start(json.dumps({"words": "mine", "list": text}), "anna\nbob"))
+    assert answer["key"] == "list" and answer["error"].startswith(message) and "\n" not in answer["error"]
     assert not Path("/tmp/live-pwned").exists()
 
 
@@ -161,8 +230,9 @@ def test_the_gpt_view_trains_exactly_as_the_command_lines_gpt():
 
 
 def test_the_gpt_view_learns_a_pasted_list():
-    answer = json.loads(live.gpt_start(json.dumps({"seed": "1", "steps": "150", "lr": "0.02"}), "abab\nabba\nbaba\n"))
-    assert answer == {"settings": {"seed": 1, "steps": 150, "lr": 0.02}, "words": 3, "vocabulary": 3}
+    raw = {"seed": "1", "steps": "150", "lr": "0.02", "words": "mine", "list": "abab\nabba\nbaba\n"}
+    answer = json.loads(live.gpt_start(json.dumps(raw), "the shipped names are not used"))
+    assert answer == {"settings": {"words": "mine", "steps": 150, "lr": 0.02, "seed": 1}, "words": 3, "vocabulary": 3}
     losses = [json.loads(live.gpt_step())["loss"] for _ in range(150)]
     assert sum(losses[-20:]) < 0.7 * sum(losses[:20])
     assert set("".join(json.loads(live.gpt_samples(0.3))["samples"])) <= {"a", "b"}
@@ -170,12 +240,20 @@ def test_the_gpt_view_learns_a_pasted_list():
 
 def test_the_workers_calls_answer_json_for_the_page():
     started = json.loads(live.mlp_start(json.dumps({"hidden": "4", "n": "40"})))
-    assert sorted(started) == ["frame", "settings", "test", "train"] and started["frame"]["step"] == 0
+    assert sorted(started) == ["features", "frame", "settings", "test", "train"] and started["frame"]["step"] == 0
     assert len(started["train"]) == 32 and len(started["frame"]["grid"]) == live.GRID
     stepped = json.loads(live.mlp_step(3))
     assert stepped["step"] == 3 and len(stepped["losses"]) == 3
     frame = json.loads(live.mlp_frame())
     assert frame["step"] == 3 and frame["ms_per_step"] > 0
-    assert live.mlp_point(35, "[]").startswith("digraph grouped {")  # an index past the end wraps around
-    json.loads(live.gpt_start('{"steps": "2"}', "abab\nbaba"))
+    assert json.loads(live.mlp_point(31, "[]"))["dot"].startswith("digraph grouped {")
+    past = json.loads(live.mlp_point(32, "[]"))
+    assert past == {"error": "training point must be from 0 to 31, got 32", "key": "point"}
+    word = json.loads(live.mlp_point("x", "[]"))["error"]
+    assert word == "training point must be a whole number from 0 to 31, got 'x'"
+    forms = json.loads(live.forms())
+    assert [s["key"] for s in forms["mlp"]] == [s.key for s in live.MLP_SETTINGS] and forms["extent"] == datasets.EXTENT
+    lr = next(s for s in forms["mlp"] if s["key"] == "lr")
+    assert (lr["label"], lr["low"], lr["high"], lr["default"]) == ("learning rate", 1e-5, 10, "0.1")
+    json.loads(live.gpt_start('{"steps": "2", "words": "mine", "list": "abab\\nbaba"}', ""))
     assert json.loads(live.gpt_step())["step"] == 1

@@ -16,83 +16,67 @@ import time
 from ..engine import Value
 from ..models import datasets
 from ..models.gpt import BLOCK_SIZE, adam_rate, setup, train_step
-from ..models.moons import loss_and_accuracy
-from ..nn import MLP, Adam, sgd_step
+from ..nn import MLP, NONLINEARITIES, Adam, sgd_step
 from .graphs import unlink
+from .settings import Setting, SettingsError, checked
 
 GRID = 40  # the heatmap's cells per side
+THUMB = 2  # a neuron's picture in the network takes every THUMB-th cell of the heatmap's grid
 TABLE_ROWS = 10  # parameters in the page's table
 MAX_ADDED = 200  # points a learner can add by clicking
 MAX_WORDS, MAX_WORD_CHARS, MAX_TEXT = 20_000, BLOCK_SIZE - 1, 250_000  # a pasted word list's limits
 
 
-class SettingsError(ValueError):
-    """A setting the page cannot use; its message is the one line shown."""
-
-
-def _bounded(raw, name, low, high, kind=float):
-    try:
-        x = kind(raw)
-    except (TypeError, ValueError):
-        number = "a whole number" if kind is int else "a number"
-        raise SettingsError(f"{name} must be {number} from {low} to {high}, got {str(raw)[:40]!r}") from None
-    if not (low <= x <= high):  # also rejects nan
-        raise SettingsError(f"{name} must be from {low} to {high}, got {x}")
-    return x
-
-
-def _choice(raw, name, choices):
-    if raw not in choices:
-        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {str(raw)[:40]!r}")
-    return raw
-
-
-def _label(raw):
-    if raw.strip() not in ("-1", "1"):
-        raise SettingsError(f"added: a point's label must be -1 or 1, got {raw[:40]!r}")
-    return int(raw)
-
-
 # --- the neural-network view ---------------------------------------------------------------------------------
 
-MLP_DEFAULTS = {
-    "dataset": "moons", "n": "100", "noise": "0.1", "test": "0.2", "added": "", "hidden": "8,8",
-    "activation": "relu", "optimizer": "sgd", "lr": "0.1", "batch": "20", "l2": "0.0001", "seed": "0",
-}  # fmt: skip
+# The inputs the network can be given, as TensorFlow Playground offers them: name -> (words, feature of (x1, x2)).
+FEATURES = {
+    "x1": ("x\u2081", lambda x1, x2: x1),
+    "x2": ("x\u2082", lambda x1, x2: x2),
+    "x1sq": ("x\u2081\u00b2", lambda x1, x2: x1 * x1),
+    "x2sq": ("x\u2082\u00b2", lambda x1, x2: x2 * x2),
+    "x1x2": ("x\u2081x\u2082", lambda x1, x2: x1 * x2),
+    "sinx1": ("sin x\u2081", lambda x1, x2: math.sin(x1)),
+    "sinx2": ("sin x\u2082", lambda x1, x2: math.sin(x2)),
+}
+_SEED = 2**31 - 1
+MLP_SETTINGS = (
+    Setting("dataset", "dataset", "moons", "choice", choices=datasets.DATASETS,
+            names={"plane": "plane (regression)", "gaussians": "gaussians (regression)"}),
+    Setting("n", "points", "100", "int", 10, 400, "10", slider=True),
+    Setting("noise", "noise", "0.1", "float", 0, 0.5, "0.05", slider=True),
+    Setting("test", "test fraction", "0.2", "float", 0, 0.5, "0.05", slider=True),
+    Setting("dataseed", "data seed", "0", "int", 0, _SEED, "1", hint="Regenerate draws the next one"),
+    Setting("features", "input features", "x1,x2", "flags", choices=tuple(FEATURES),
+            names={k: words for k, (words, _) in FEATURES.items()}),
+    Setting("hidden", "hidden layers", "8,8", "sizes", 1, 16, most=4, hint="sizes, e.g. 8,8 (up to 4 layers of 16)"),
+    Setting("activation", "activation", "relu", "choice", choices=NONLINEARITIES),
+    Setting("optimizer", "optimizer", "sgd", "choice", choices=("sgd", "adam"), names={"sgd": "SGD", "adam": "Adam"}),
+    Setting("lr", "learning rate", "0.1", "float", 1e-5, 10),
+    Setting("batch", "batch size", "20", "int", 1, 400, "1", slider=True),
+    Setting("penalty", "regularization", "l2", "choice", choices=("none", "l1", "l2"),
+            names={"none": "none", "l1": "L1", "l2": "L2"}),
+    Setting("strength", "regularization rate", "0.0001", "float", 0, 0.1),
+    Setting("seed", "weights' seed", "0", "int", 0, _SEED, "1"),
+    Setting("added", "added points", "", "points", -datasets.EXTENT, datasets.EXTENT, most=MAX_ADDED),
+)  # fmt: skip
+_ADDED = MLP_SETTINGS[-1]
 
 
 def mlp_settings(raw):
     """The MLP view's settings from the link's strings (missing ones default): a dict of checked values."""
-    unknown = sorted(set(raw) - set(MLP_DEFAULTS))
-    if unknown:
-        raise SettingsError(f"unknown setting {unknown[0][:40]!r}; the settings are {', '.join(MLP_DEFAULTS)}")
-    s = {**MLP_DEFAULTS, **raw}
-    hidden = s["hidden"].split(",") if s["hidden"].strip() else []
-    if len(hidden) > 4:
-        raise SettingsError(f"hidden: at most 4 hidden layers, got {len(hidden)}")
-    added = [p.split(",") for p in s["added"].split(";")] if s["added"].strip() else []
-    if len(added) > MAX_ADDED or any(len(p) != 3 for p in added):
-        raise SettingsError(f"added: at most {MAX_ADDED} points written x,y,label;x,y,label;...")
-    e = datasets.EXTENT
-    return {
-        "dataset": _choice(s["dataset"], "dataset", datasets.DATASETS),
-        "n": _bounded(s["n"], "n", 10, 400, int),
-        "noise": _bounded(s["noise"], "noise", 0.0, 0.5),
-        "test": _bounded(s["test"], "test", 0.0, 0.5),
-        "added": [[_bounded(x, "added x", -e, e), _bounded(y, "added y", -e, e), _label(c)] for x, y, c in added],
-        "hidden": [_bounded(h, "hidden layer size", 1, 16, int) for h in hidden],
-        "activation": _choice(s["activation"], "activation", ("relu", "tanh")),
-        "optimizer": _choice(s["optimizer"], "optimizer", ("sgd", "adam")),
-        "lr": _bounded(s["lr"], "lr", 1e-5, 10.0),
-        "batch": _bounded(s["batch"], "batch", 1, 400, int),
-        "l2": _bounded(s["l2"], "l2", 0.0, 0.1),
-        "seed": _bounded(s["seed"], "seed", 0, 2**31 - 1, int),
-    }  # fmt: skip
+    return checked(MLP_SETTINGS, raw)
 
 
-def scores(model, x):
-    """model(x).data computed on floats: each neuron b + w1*x1 + w2*x2 + ..., then its nonlinearity, in the
-    order and with the operations of Neuron.__call__ and Value's ops, so the result is the same float."""
+def features(names, point):
+    """The network's inputs for a point (x1, x2): the named features, as floats."""
+    return [FEATURES[name][1](*point) for name in names]
+
+
+def activations(model, x):
+    """Each layer's outputs for input x, computed on floats with the operations of Neuron.__call__ and Value's
+    ops in their order, so every number is the float the Values would hold."""
+    layers = []
     for layer in model.layers:
         out = []
         for n in layer.neurons:
@@ -103,30 +87,68 @@ def scores(model, x):
                 act = 0.0 if act < 0 else act
             elif n.nonlin == "tanh":
                 act = math.tanh(act)
+            elif n.nonlin == "sigmoid":
+                act = Value(act).sigmoid().data  # the op's own formula, its overflow guard included
             out.append(act)
+        layers.append(out)
         x = out
-    return x[0]
+    return layers
 
 
-def float_loss_and_accuracy(model, X, y, alpha):
-    """loss_and_accuracy(...) with its Values' data only, on floats in the same order: (loss, accuracy)."""
+def scores(model, x):
+    """model(x).data, on floats (activations)."""
+    return activations(model, x)[-1][0]
+
+
+def training_loss(model, X, y, settings):
+    """The loss a step minimises, on Values: the mean hinge loss max(0, 1 - y*score) for two classes (as in the
+    moons demo) or the mean squared error for a regression, plus the regularization; and the accuracy (None for
+    a regression)."""
+    outs = [model(x) for x in X]
+    if settings["dataset"] in datasets.REGRESSIONS:
+        terms, accuracy = [(s - yi) * (s - yi) for yi, s in zip(y, outs, strict=True)], None
+    else:
+        terms = [(1 - yi * s).relu() for yi, s in zip(y, outs, strict=True)]
+        accuracy = sum((yi > 0) == (s.data > 0) for yi, s in zip(y, outs, strict=True)) / len(X)
+    loss = sum(terms) * (1.0 / len(X))
+    if settings["penalty"] == "l2":
+        loss = loss + settings["strength"] * sum(p * p for p in model.parameters())
+    elif settings["penalty"] == "l1":  # |p| as relu(p) + relu(-p): 0 at p = 0, and so is its gradient there
+        loss = loss + settings["strength"] * sum(p.relu() + (-p).relu() for p in model.parameters())
+    return loss, accuracy
+
+
+def float_loss_and_accuracy(model, X, y, settings):
+    """training_loss(...) with its Values' data only, on floats in the same order: (loss, accuracy)."""
     if not X:
         return None, None
     s = [scores(model, x) for x in X]
-    data_loss = 0.0
+    regression = settings["dataset"] in datasets.REGRESSIONS
+    total = 0.0
     for yi, si in zip(y, s, strict=True):
-        term = (si * yi) * -1.0 + 1.0  # 1 - yi*s as Value computes it: -(s*yi) + 1
-        data_loss = data_loss + (0.0 if term < 0 else term)
-    data_loss = data_loss * (1.0 / len(X))
-    reg = 0.0
-    for p in model.parameters():
-        reg = reg + p.data * p.data
-    accuracy = sum((yi > 0) == (si > 0) for yi, si in zip(y, s, strict=True)) / len(X)
-    return data_loss + reg * alpha, accuracy
+        if regression:
+            d = si + -yi  # s - yi as Value computes it: s + (-yi)
+            term = d * d
+        else:
+            term = (si * yi) * -1.0 + 1.0  # 1 - yi*s as Value computes it: -(s*yi) + 1
+            term = 0.0 if term < 0 else term
+        total = total + term
+    loss = total * (1.0 / len(X))
+    if settings["penalty"] != "none":
+        reg = 0.0
+        for p in model.parameters():
+            if settings["penalty"] == "l2":
+                term = p.data * p.data
+            else:
+                minus = p.data * -1.0
+                term = (0.0 if p.data < 0 else p.data) + (0.0 if minus < 0 else minus)
+            reg = reg + term
+        loss = loss + reg * settings["strength"]
+    return loss, None if regression else sum((yi > 0) == (si > 0) for yi, si in zip(y, s, strict=True)) / len(X)
 
 
 class MlpRun:
-    """MLP(2, [*hidden, 1]) learning a dataset with the hinge loss of the moons demo plus L2, by minibatches."""
+    """MLP(features, [*hidden, 1]) learning a dataset by minibatches, with training_loss."""
 
     def __init__(self, settings, split=None):
         """split: the (train, test) lists of (point, label) to learn instead of the dataset's. The dataset's points
@@ -134,9 +156,9 @@ class MlpRun:
         glibc at times; the test that holds the page's numbers to CPython's passes the page's own points."""
         self.settings = s = settings
         if split is None:
-            points, labels = datasets.make(s["dataset"], s["n"], s["noise"], s["seed"])
+            points, labels = datasets.make(s["dataset"], s["n"], s["noise"], s["dataseed"])
             order = list(range(len(points)))
-            random.Random(s["seed"]).shuffle(order)
+            random.Random(s["dataseed"]).shuffle(order)
             n_test = round(len(points) * s["test"])
             added = [([x, y], float(c)) for x, y, c in s["added"]]
             split = (
@@ -144,7 +166,7 @@ class MlpRun:
                 [(points[i], labels[i]) for i in order[:n_test]],
             )
         self.train, self.test = [(list(p), c) for p, c in split[0]], [(list(p), c) for p, c in split[1]]
-        self.model = MLP(2, [*s["hidden"], 1], nonlin=s["activation"], seed=s["seed"])
+        self.model = MLP(len(s["features"]), [*s["hidden"], 1], nonlin=s["activation"], seed=s["seed"])
         self.params = self.model.parameters()
         self.names = [
             f"L{li + 1}.n{ni + 1}.{'w' + str(wi + 1) if wi < len(n.w) else 'b'}"
@@ -155,12 +177,18 @@ class MlpRun:
         self.adam = Adam(self.params) if s["optimizer"] == "adam" else None
         self.batches = random.Random(s["seed"] + 1)
         self.step_count, self.last_update, self.seconds = 0, [0.0] * len(self.params), []
+        e = datasets.EXTENT
+        self.cells = [-e + (i + 0.5) * 2 * e / GRID for i in range(GRID)]  # the heatmap's cell centres
+
+    def inputs(self, pairs):
+        """The network's inputs and the targets of (point, label) pairs."""
+        return [features(self.settings["features"], p) for p, _ in pairs], [c for _, c in pairs]
 
     def step(self):
         """One step on a minibatch drawn from the training points; returns the minibatch's loss."""
         t0 = time.perf_counter()
         batch = self.batches.sample(self.train, min(self.settings["batch"], len(self.train)))
-        loss, _ = loss_and_accuracy(self.model, [p for p, _ in batch], [c for _, c in batch], self.settings["l2"])
+        loss, _ = training_loss(self.model, *self.inputs(batch), self.settings)
         self.model.zero_grad()
         loss.backward()
         before = [p.data for p in self.params]
@@ -175,17 +203,32 @@ class MlpRun:
         return loss.data
 
     def frame(self):
-        """What the page draws: losses and accuracies, the heatmap of scores, the first parameters."""
-        alpha = self.settings["l2"]
-        train = float_loss_and_accuracy(self.model, *_columns(self.train), alpha)
-        test = float_loss_and_accuracy(self.model, *_columns(self.test), alpha)
-        e, cells = datasets.EXTENT, GRID
-        at = [-e + (i + 0.5) * 2 * e / cells for i in range(cells)]
+        """What the page draws: losses and accuracies, the heatmap of scores, the network (each neuron's output
+        over the plane, its weights and their gradients) and the first parameters."""
+        train = float_loss_and_accuracy(self.model, *self.inputs(self.train), self.settings)
+        test = float_loss_and_accuracy(self.model, *self.inputs(self.test), self.settings)
+        grid, thumbs = [], [[[] for _ in layer.neurons] for layer in self.model.layers]
+        for j, y in enumerate(self.cells):
+            row = []
+            for i, x in enumerate(self.cells):
+                layers = activations(self.model, features(self.settings["features"], (x, y)))
+                row.append(layers[-1][0])
+                if i % THUMB == 0 and j % THUMB == 0:
+                    for outs, pictures in zip(layers, thumbs, strict=True):
+                        for out, picture in zip(outs, pictures, strict=True):
+                            picture.append(round(out, 4))  # a colour, never shown as a number
+            grid.append(row)
         recent = self.seconds[-20:]
         return {
-            "step": self.step_count,
+            "step": self.step_count, "regression": self.settings["dataset"] in datasets.REGRESSIONS,
             "train_loss": train[0], "train_accuracy": train[1], "test_loss": test[0], "test_accuracy": test[1],
-            "grid": [[scores(self.model, [x, y]) for x in at] for y in at],
+            "grid": grid,
+            "network": [
+                [{"name": f"L{li + 1}.n{ni + 1}", "picture": thumbs[li][ni], "w": [w.data for w in n.w],
+                  "wgrad": [w.grad for w in n.w], "b": n.b.data, "bgrad": n.b.grad}
+                 for ni, n in enumerate(layer.neurons)]
+                for li, layer in enumerate(self.model.layers)
+            ],
             "params": [
                 {"name": self.names[i], "value": p.data, "grad": p.grad, "update": self.last_update[i],
                  "m": self.adam.m[i] if self.adam else None, "v": self.adam.v[i] if self.adam else None}
@@ -194,14 +237,24 @@ class MlpRun:
             "ms_per_step": 1000 * sorted(recent)[len(recent) // 2] if recent else None,
         }  # fmt: skip
 
+    def feature_pictures(self):
+        """Each input feature over the plane, on the network pictures' cells: {"name", "words", "picture"}."""
+        at = self.cells[::THUMB]
+        return [
+            {"name": name, "words": FEATURES[name][0],
+             "picture": [round(FEATURES[name][1](x, y), 4) for y in at for x in at]}
+            for name in self.settings["features"]
+        ]  # fmt: skip
+
     def point_graph(self, index):
-        """The graph of one training point's loss max(0, 1 - y * score), after its backward(), on Values that
-        copy the parameters (so training's gradients stay as they are); each neuron's nodes form a group."""
-        x, label = self.train[index]
-        twin = MLP(2, [*self.settings["hidden"], 1], nonlin=self.settings["activation"], seed=0)
+        """The graph of one training point's loss (its hinge or squared error), after its backward(), on Values
+        that copy the parameters (so training's gradients stay as they are); each neuron's nodes form a group."""
+        point, label = self.train[index]
+        s = self.settings
+        twin = MLP(len(s["features"]), [*s["hidden"], 1], nonlin=s["activation"], seed=0)
         for p, q, name in zip(self.params, twin.parameters(), self.names, strict=True):
             q.data, q.label = p.data, name
-        h = [Value(x[0], "x1"), Value(x[1], "x2")]
+        h = [Value(x, FEATURES[name][0]) for x, name in zip(features(s["features"], point), s["features"], strict=True)]
         groups, outputs = {}, {}
         for li, layer in enumerate(twin.layers):
             out = []
@@ -213,7 +266,7 @@ class MlpRun:
                 _claim(act, set(h), group, groups)
                 out.append(act)
             h = out
-        loss = (1 - label * h[0]).relu()
+        loss = (h[0] - label) * (h[0] - label) if s["dataset"] in datasets.REGRESSIONS else (1 - label * h[0]).relu()
         loss.label = "loss"
         loss.backward()
         return loss, groups, outputs
@@ -229,10 +282,6 @@ class MlpRun:
         return draw_grouped(loss, groups, outputs, opened ^ set(toggled)).source
 
 
-def _columns(pairs):
-    return [p for p, _ in pairs], [c for _, c in pairs]
-
-
 def _claim(out, stop, group, groups):
     """Put every node of out's graph, down to (not into) the nodes in stop, into `group` unless already in one."""
     stack = [out]
@@ -246,19 +295,19 @@ def _claim(out, stop, group, groups):
 
 # --- the GPT view --------------------------------------------------------------------------------------------
 
-GPT_DEFAULTS = {"seed": "42", "steps": "1000", "lr": "0.01"}
+GPT_SETTINGS = (
+    Setting("words", "words", "names", "choice", choices=("names", "mine"),
+            names={"names": "first names (shipped)", "mine": "my list"}),
+    Setting("list", "my list, one word per line", "", "text"),
+    Setting("steps", "steps (the learning rate decays to 0 over them)", "1000", "int", 1, 100_000, "1"),
+    Setting("lr", "learning rate", "0.01", "float", 1e-5, 1),
+    Setting("seed", "seed", "42", "int", 0, _SEED, "1"),
+)  # fmt: skip
 
 
 def gpt_settings(raw):
-    unknown = sorted(set(raw) - set(GPT_DEFAULTS))
-    if unknown:
-        raise SettingsError(f"unknown setting {unknown[0][:40]!r}; the settings are {', '.join(GPT_DEFAULTS)}")
-    s = {**GPT_DEFAULTS, **raw}
-    return {
-        "seed": _bounded(s["seed"], "seed", 0, 2**31 - 1, int),
-        "steps": _bounded(s["steps"], "steps", 1, 100_000, int),
-        "lr": _bounded(s["lr"], "lr", 1e-5, 1.0),
-    }
+    """The GPT view's settings from the link's strings (missing ones default): a dict of checked values."""
+    return checked(GPT_SETTINGS, raw)
 
 
 _WORD = re.compile(r"[a-z]+")
@@ -268,21 +317,22 @@ def word_list(text):
     """The words of a pasted list, one per line (blank lines skipped, upper case lowered), or a SettingsError
     naming the first line that is not letters a-z only, too long, or a list that is too large."""
     if len(text) > MAX_TEXT:
-        raise SettingsError(f"the list has {len(text):,} characters; at most {MAX_TEXT:,}")
+        raise SettingsError(f"the list has {len(text):,} characters; at most {MAX_TEXT:,}", "list")
     words = []
     for number, line in enumerate(text.splitlines(), 1):
         word = line.strip().lower()
         if not word:
             continue
         if not _WORD.fullmatch(word):
-            raise SettingsError(f"line {number}: {line.strip()[:30]!r} has a character other than the letters a-z")
+            wrong = f"line {number}: {line.strip()[:30]!r} has a character other than the letters a-z"
+            raise SettingsError(wrong, "list")
         if len(word) > MAX_WORD_CHARS:
-            raise SettingsError(f"line {number}: {word[:30]!r} is longer than {MAX_WORD_CHARS} letters")
+            raise SettingsError(f"line {number}: {word[:30]!r} is longer than {MAX_WORD_CHARS} letters", "list")
         words.append(word)
     if len(words) > MAX_WORDS:
-        raise SettingsError(f"the list has {len(words):,} words; at most {MAX_WORDS:,}")
+        raise SettingsError(f"the list has {len(words):,} words; at most {MAX_WORDS:,}", "list")
     if len(words) < 2:
-        raise SettingsError("the list needs at least 2 words, one per line")
+        raise SettingsError("the list needs at least 2 words, one per line", "list")
     return words
 
 
@@ -320,15 +370,24 @@ def _answer(work):
     try:
         return json.dumps(work())
     except SettingsError as e:
-        return json.dumps({"error": str(e)})
+        return json.dumps({"error": str(e), "key": e.key})
+
+
+def forms():
+    """What the page's forms show, from the settings above: JSON text of {view: [setting, ...]} and the square."""
+    return json.dumps({
+        "mlp": [s.describe() for s in MLP_SETTINGS], "gpt": [s.describe() for s in GPT_SETTINGS],
+        "extent": datasets.EXTENT, "regressions": datasets.REGRESSIONS,
+    })  # fmt: skip
 
 
 def mlp_start(raw_json):
-    """A new MLP run from the link's settings: {"settings", "points", "frame"} or {"error"}."""
+    """A new MLP run from the link's settings: {"settings", "train", "test", "features", "frame"} or {"error"}."""
 
     def start():
         run = _RUNS["mlp"] = MlpRun(mlp_settings(json.loads(raw_json)))
-        return {"settings": run.settings, "train": run.train, "test": run.test, "frame": run.frame()}
+        return {"settings": run.settings, "train": run.train, "test": run.test,
+                "features": run.feature_pictures(), "frame": run.frame()}  # fmt: skip
 
     return _answer(start)
 
@@ -348,10 +407,10 @@ def mlp_add(x, y, label):
     settings; returns {"added": [x, y, label]} or {"error"}."""
 
     def add():
-        run, e = _RUNS["mlp"], datasets.EXTENT
+        run = _RUNS["mlp"]
         if len(run.settings["added"]) >= MAX_ADDED:
-            raise SettingsError(f"at most {MAX_ADDED} added points")
-        point = [round(_bounded(x, "x", -e, e), 2), round(_bounded(y, "y", -e, e), 2), _label(str(label))]
+            raise SettingsError(f"at most {MAX_ADDED} added points", "added")
+        point = _ADDED.point(x, y, label)
         run.settings["added"].append(point)
         run.train.append(([point[0], point[1]], float(point[2])))
         return {"added": point}
@@ -359,16 +418,41 @@ def mlp_add(x, y, label):
     return _answer(add)
 
 
-def mlp_point(index, toggled_json):
-    """DOT text of one training point's loss graph; the neurons named in toggled_json opened or folded."""
+def mlp_remove(count):
+    """Undo: the last `count` added points leave the run and its settings (all of them for count < 0); returns
+    {"added": the points left}."""
     run = _RUNS["mlp"]
-    return run.point_dot(int(index) % len(run.train), set(json.loads(toggled_json)))
+    added = run.settings["added"]
+    count = len(added) if int(count) < 0 else min(int(count), len(added))
+    for _ in range(count):  # the added points are the last training points, in the order added
+        added.pop()
+        run.train.pop()
+    return json.dumps({"added": added})
 
 
-def gpt_start(raw_json, words_text):
+def mlp_point(index, toggled_json):
+    """One training point's loss graph, the neurons named in toggled_json opened or folded: {"dot", "index"}, or
+    {"error"} for an index that names no training point."""
+
+    def graph():
+        run = _RUNS["mlp"]
+        top = len(run.train) - 1
+        i = Setting("point", "training point", "0", "int", 0, top).check(index)
+        return {"dot": run.point_dot(i, set(json.loads(toggled_json))), "index": i}
+
+    return _answer(graph)
+
+
+def gpt_start(raw_json, names_text):
+    """A new GPT run from the link's settings, on the shipped names (names_text, the site's names.txt) or on the
+    learner's list: {"settings", "words", "vocabulary"} or {"error", "key"}."""
+
     def start():
-        run = _RUNS["gpt"] = GptRun(gpt_settings(json.loads(raw_json)), word_list(words_text))
-        return {"settings": run.settings, "words": len(run.docs), "vocabulary": run.tok.vocab_size}
+        settings = gpt_settings(json.loads(raw_json))
+        words = names_text.split() if settings["words"] == "names" else word_list(settings["list"])
+        run = _RUNS["gpt"] = GptRun(settings, words)
+        shown = {k: v for k, v in run.settings.items() if k != "list"}
+        return {"settings": shown, "words": len(run.docs), "vocabulary": run.tok.vocab_size}
 
     return _answer(start)
 
