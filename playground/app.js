@@ -3,6 +3,7 @@
 // is first shown: Graphviz for the views that draw graphs, CodeMirror for the exercises, the names for the GPT.
 const $ = (id) => document.getElementById(id);
 const python = new PythonWorker();
+const start = fetch("vendor/start.json").then((r) => r.json());  // made by playground/build.py with the same Python
 let viz = null, steps = [], current = 0;
 
 const VIEWS = {  // what each view loads when first shown, beside Pyodide and the engine
@@ -184,10 +185,30 @@ async function startExpression() {
   $("status").textContent = "ready";
 }
 
+async function preview(link) {  // while Pyodide loads: the view's starting content, as built with the site
+  const built = await start;
+  if (link.view === "mlp" && !Object.keys(link.settings).length) {
+    for (const src of VIEWS.mlp.scripts) await load(src);
+    if (window.playground.ready) return;
+    await window.views.mlp.preview(built.mlp);
+  } else if (link.view === "expression" && (link.text === null || link.text === built.text)) {
+    await graphviz();
+    if (window.playground.ready || window.playground.rendered) return;
+    $("text").value = built.text;
+    draw(built.expression);
+    $("status").textContent = "loading Python... (the pictures below were made when the site was built)";
+  } else {
+    return;
+  }
+  window.playground.preview = true;
+  window.playground.previewAt = performance.now();
+}
+
 async function main() {
   const started = performance.now();
   const link = fromLink();
   hidePanels(link.hide);
+  preview(link).catch(() => {});  // the demo drawn while Python loads; Python's own render replaces it
   await python.call("ready");
   await showView(chosenView || link.view);  // a tab the learner clicked while Python loaded wins over the link
   window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the first view works
@@ -208,7 +229,8 @@ $("prev").onclick = () => { pause(); show(current - 1); };
 $("next").onclick = () => { pause(); show(current + 1); };
 $("play").onclick = () => (playing ? pause() : play());
 function ownsKeys(target) {  // a control that uses the keys itself: typing, choosing, ticking, opening, editing
-  return ["INPUT", "TEXTAREA", "SELECT", "SUMMARY"].includes(target.tagName) || target.isContentEditable;
+  return ["INPUT", "TEXTAREA", "SELECT", "SUMMARY"].includes(target.tagName) || target.isContentEditable
+    || target.getAttribute?.("role") === "button";
 }
 document.addEventListener("keydown", (e) => {  // the training views: space plays or pauses, -> takes one step
   const view = window.views[window.playground.view];
@@ -243,7 +265,10 @@ window.views.expression = {
   hide: () => pause(),
 };
 window.playground = Object.assign(window.playground || {}, {
+  // every field exists from the start (null until its view says otherwise), so course tools can wait on any
   ready: false, view: "expression", tab: "expression", showView, rendered: 0, step: 0, loss: null,
+  editor: null, mlp: null, gpt: null, training: false, frame: null, stepsPerSecond: null, msPerStep: null,
+  samples: null, point: null, preview: false, previewAt: null,
   grade: async (source) => {  // for course tools: a Promise of the scorecard of `grade DIR --json`
     if (typeof source !== "string") throw new Error("grade(source): source is the text of an engine.py");
     await loadView("exercises");

@@ -5,7 +5,9 @@ whole static site (the page, its scripts and vendor/) into DIR, ready for GitHub
 Needs `npm ci --prefix playground` first (make playground does both)."""
 
 import argparse
+import html
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,7 +22,7 @@ ENGINE_MODULES = [  # what the stepper and the grader need: standard library + g
     "teach/exercises.py", "teach/graphs.py", "grader/__init__.py", "grader/checks.py", "grader/grade.py",
     "grader/report.py", "grader/runner.py", "grader/sandbox.py", "grader/web.py",
     "nn.py", "draw/grouped.py", "models/__init__.py", "models/datasets.py", "models/moons.py", "models/gpt.py",
-    "teach/live.py",
+    "teach/live.py", "teach/settings.py",
 ]  # fmt: skip
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
@@ -32,6 +34,20 @@ PAGE_FILES = [  # the site beside vendor/
     "index.html", "app.js", "worker-client.js", "python-worker.js", "sandbox-worker.js", "training.js", "mlp.js",
     "gpt.js", "exercises.js", "sw.js",
 ]  # fmt: skip
+
+
+def starting_content():
+    """What the page shows before Pyodide is ready, made here by the same Python: the expression view's first
+    example as the view draws it, the MLP view's default run at step 0, and the training views' forms."""
+    from engine.teach import live
+    from engine.teach.stepper import explained
+
+    page = (HERE / "index.html").read_text()
+    first = html.unescape(re.search(r'<select id="examples">\s*<option value="([^"]*)"', page).group(1))
+    return {
+        "text": first, "expression": json.loads(explained(first)), "forms": json.loads(live.forms()),
+        "mlp": json.loads(live.mlp_start("{}")),
+    }  # fmt: skip
 
 
 def main(argv=None):
@@ -70,6 +86,7 @@ def main(argv=None):
     from engine.models.gpt import load_names  # the GPT view's words: the names package's lists, as the CLI reads them
 
     (VENDOR / "names.txt").write_text("\n".join(load_names()) + "\n")
+    (VENDOR / "start.json").write_text(json.dumps(starting_content()) + "\n")
     # what the service worker keeps for offline use: every file of the site
     site = ["./", *PAGE_FILES, *sorted(str(p.relative_to(HERE)) for p in VENDOR.rglob("*") if p.is_file())]
     (VENDOR / "offline.json").write_text(json.dumps(site, indent=1) + "\n")

@@ -3,41 +3,32 @@
 // The shipped first names are fetched only when this view is first shown.
 const g$ = (id) => document.getElementById(id);
 const gpt = { settings: null, running: false, generation: 0, losses: [], ms: [], names: null, lastDraw: 0 };
-const GPT_FIELDS = ["seed", "steps", "lr"];
 const MAX_LINK_LIST = 4000;  // a pasted list longer than this stays out of the link
 
-async function words() {
-  if (g$("gpt-source").value === "mine") return g$("gpt-words").value;
-  gpt.names ||= await (await fetch("vendor/names.txt")).text();
-  return gpt.names;
-}
+async function names() { return (gpt.names ||= await (await fetch("vendor/names.txt")).text()); }
 
 function gptLink() {
-  const link = Object.fromEntries(Object.entries(gpt.settings).map(([k, v]) => [k, String(v)]));
-  link.words = g$("gpt-source").value;
-  if (link.words === "mine" && g$("gpt-words").value.length <= MAX_LINK_LIST) link.list = g$("gpt-words").value;
+  const link = linkStrings(gpt.settings);
+  if (link.words === "mine" && g$("gpt-list").value.length <= MAX_LINK_LIST) link.list = g$("gpt-list").value;
   return link;
 }
+
+const formGpt = () => readForm(g$("gpt-settings"), gpt.form);
 
 async function startGpt(raw, fallback = false) {
   pauseGpt();
   const generation = ++gpt.generation;
-  const settings = Object.fromEntries(GPT_FIELDS.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
-  const unknown = Object.keys(raw).filter((k) => !GPT_FIELDS.includes(k));
-  const r = unknown.length ? { error: `unknown setting '${unknown[0].slice(0, 40)}'; the settings are ${GPT_FIELDS.join(", ")}, words, list` }
-    : JSON.parse(await python.call("gpt_start", JSON.stringify(settings), await words()));
+  const r = JSON.parse(await python.call("gpt_start", JSON.stringify(raw), await names()));
   if (fallback && r.error) {  // a link's setting or list refused: its line stays up while the defaults start
-    g$("gpt-source").value = "names";
     await startGpt({});
     g$("gpt-error").textContent = r.error;
     return;
   }
   g$("gpt-error").textContent = r.error || "";
-  if (r.error) return;
+  if (r.error) { markInvalid(g$("gpt-settings"), r.key); return; }
   if (generation !== gpt.generation) return;
   Object.assign(gpt, { settings: r.settings, losses: [], ms: [] });
-  const form = g$("gpt-settings");
-  for (const key of GPT_FIELDS) form.elements[key].value = String(r.settings[key]);
+  fillForm(g$("gpt-settings"), gpt.form, r.settings);
   g$("gpt-samples").replaceChildren();
   g$("gpt-status").textContent = `${r.words.toLocaleString("en")} words, ${r.vocabulary} tokens`;
   report("gpt", { step: 0, loss: null });
@@ -99,13 +90,10 @@ async function stepGpt() {
   drawGpt();
 }
 
-function formGpt() {
-  const form = g$("gpt-settings");
-  return Object.fromEntries(GPT_FIELDS.map((k) => [k, form.elements[k].value.trim()]));
-}
-
 window.views.gpt = {
   start: async (link) => {
+    gpt.form = (await forms()).gpt;
+    buildForm(g$("gpt-fields"), gpt.form);
     g$("gpt-play").onclick = () => (gpt.running ? pauseGpt() : playGpt());
     g$("gpt-step").onclick = stepGpt;
     g$("gpt-reset").onclick = () => startGpt(formGpt());
@@ -114,8 +102,8 @@ window.views.gpt = {
       if (e.target !== g$("gpt-every")) startGpt(formGpt());
     };
     g$("gpt-temperature").oninput = () => { g$("gpt-temperature-value").textContent = g$("gpt-temperature").value; };
-    const { words: source, list, ...settings } = link.view === "gpt" ? link.settings : {};
-    if (source === "mine") { g$("gpt-source").value = "mine"; g$("gpt-words").value = list || ""; }
+    const settings = link.view === "gpt" ? link.settings : {};
+    if (settings.list !== undefined) g$("gpt-list").value = settings.list;
     await startGpt(settings, true);
     if (link.view === "gpt" && link.play) playGpt();
   },

@@ -1,32 +1,19 @@
-// The Neural net view: engine.nn.MLP trains on 2-D points in the page's Python worker (engine/teach/live.py).
-// The page asks for one step at a time, so Pause takes effect after the step in flight; between steps it asks
-// for a frame (losses, the heatmap, the first parameters) at most four times a second, and redraws one point's
+// The Neural net view: engine.nn.MLP trains on points in the plane in the page's Python worker
+// (engine/teach/live.py), which also owns the settings, their limits and the square the points live in. The page
+// asks for one step at a time, so Pause takes effect after the step in flight; between steps it asks for a frame
+// (losses, the heatmap, the network, the first parameters) at most four times a second, and redraws one point's
 // graph every two seconds while training runs (at once when paused).
 const m$ = (id) => document.getElementById(id);
-const FIELDS = ["dataset", "n", "noise", "test", "hidden", "activation", "optimizer", "lr", "batch", "l2", "seed", "added"];
 const mlp = {
-  settings: null, train: [], test: [], running: false, generation: 0, history: [], frame: null,
-  toggled: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], cursor: [0, 0],
+  settings: null, train: [], test: [], features: [], running: false, generation: 0, history: [], frame: null,
+  toggled: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], cursor: [0, 0], form: null, extent: 2,
 };
 
-function formSettings() {
-  const form = m$("mlp-settings"), out = {};
-  for (const key of FIELDS) out[key] = form.elements[key].value.trim();
-  return out;
-}
-
-function linkSettings(s) {  // the settings as the link writes them
-  return { ...s, hidden: s.hidden.join(","), added: s.added.map((p) => p.join(",")).join(";") };
-}
-
-function fillForm(s) {
-  const form = m$("mlp-settings");
-  for (const [key, value] of Object.entries(linkSettings(s))) form.elements[key].value = String(value);
-}
+const formSettings = () => readForm(m$("mlp-settings"), mlp.form);
 
 async function startRun(raw, fallback = false) {
-  // a new run from the settings' strings; a rejected setting shows its line and the run on the page stays
-  // (from a link, the defaults start instead, so the page still works)
+  // a new run from the settings' strings; a refused setting shows its line, keeps what was typed, and the run on
+  // the page stays (from a link, the defaults start instead, so the page still works)
   pauseMlp();
   const generation = ++mlp.generation;
   const r = JSON.parse(await python.call("mlp_start", JSON.stringify(raw)));
@@ -36,15 +23,14 @@ async function startRun(raw, fallback = false) {
     return;
   }
   m$("mlp-error").textContent = r.error || "";
-  if (r.error) {
-    if (mlp.settings) fillForm(mlp.settings);
-    return;
-  }
+  if (r.error) { markInvalid(m$("mlp-settings"), r.key); return; }
   if (generation !== mlp.generation) return;
-  Object.assign(mlp, { settings: r.settings, train: r.train, test: r.test, history: [], stepTimes: [] });
+  Object.assign(mlp, { settings: r.settings, train: r.train, test: r.test, features: r.features, history: [], stepTimes: [] });
   mlp.toggled.clear();
-  fillForm(r.settings);
-  if (window.playground.view === "mlp") toLink(linkSettings(r.settings));
+  m$("mlp-point").max = r.train.length - 1;
+  if (Number(m$("mlp-point").value) > r.train.length - 1) m$("mlp-point").value = 0;
+  fillForm(m$("mlp-settings"), mlp.form, r.settings);
+  if (window.playground.view === "mlp") toLink(linkStrings(r.settings));
   await showFrame(r.frame, true);
 }
 
@@ -57,25 +43,27 @@ function record(f) {
 async function showFrame(f, withGraph) {
   record(f);
   mlp.lastFrame = performance.now();
-  drawHeatmap(f.grid);
+  drawHeatmap();
+  drawNetwork();
   const h = mlp.history, steps = h.map((r) => r.step);
   lineChart(m$("mlp-chart"), steps, [
     { label: "train loss", values: h.map((r) => r.train_loss), color: "#1f78b4" },
     { label: "test loss", values: h.map((r) => r.test_loss ?? NaN), color: "#d95f02" },
-    { label: "train acc", values: h.map((r) => r.train_accuracy), color: "#1f78b4", axis: "right", range: [0, 1], width: 0.8 },
-    { label: "test acc", values: h.map((r) => r.test_accuracy ?? NaN), color: "#d95f02", axis: "right", range: [0, 1], width: 0.8 },
-  ], { title: "loss (left, log) and accuracy (right)", logLeft: true });
+    ...(f.regression ? [] : [
+      { label: "train acc", values: h.map((r) => r.train_accuracy), color: "#1f78b4", axis: "right", range: [0, 1], width: 0.8 },
+      { label: "test acc", values: h.map((r) => r.test_accuracy ?? NaN), color: "#d95f02", axis: "right", range: [0, 1], width: 0.8 },
+    ]),
+  ], { title: f.regression ? "loss (log)" : "loss (left, log) and accuracy (right)", logLeft: true });
   const times = mlp.stepTimes.filter((t) => t > performance.now() - 3000);
   const rate = times.length > 1 ? (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) : null;
   report("mlp", { stepsPerSecond: rate });
-  m$("mlp-figures").textContent = `step ${f.step}   train loss ${fmt4(f.train_loss)}, accuracy ${pct(f.train_accuracy)}`
-    + (f.test_loss === null ? "" : `   test loss ${fmt4(f.test_loss)}, accuracy ${pct(f.test_accuracy)}`)
+  const accuracy = (x) => (x === null ? "" : `, accuracy ${Math.round(100 * x)}%`);
+  m$("mlp-figures").textContent = `step ${f.step}   train loss ${fmt4(f.train_loss)}${accuracy(f.train_accuracy)}`
+    + (f.test_loss === null ? "" : `   test loss ${fmt4(f.test_loss)}${accuracy(f.test_accuracy)}`)
     + (rate ? `   ${rate.toFixed(1)} steps/s` : "") + (f.ms_per_step ? `   ${f.ms_per_step.toFixed(1)} ms in Python per step` : "");
   paramTable(f.params);
   if (withGraph || !mlp.running || performance.now() - mlp.lastGraph > 2000) await drawGraph();
 }
-
-function pct(x) { return x === null ? "" : `${Math.round(100 * x)}%`; }
 
 function paramTable(params) {
   m$("mlp-params").querySelector("tbody").replaceChildren(...params.map((p) => {
@@ -91,33 +79,43 @@ function paramTable(params) {
   }));
 }
 
-const EXTENT = 2;  // engine/models/datasets.py's square
-function drawHeatmap(grid) {
+function colour(v, discrete) {  // blue for positive, orange for negative, paler near 0: [r, g, b]
+  const t = discrete ? Math.sign(v) : Math.tanh(v), a = 0.15 + 0.45 * Math.abs(t);
+  const [r, g, b] = t > 0 ? [31, 120, 180] : [217, 95, 2];
+  return [255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a];
+}
+
+function picture(values, side, discrete = false) {  // a canvas of side x side cells, the first row at the bottom
+  const canvas = new OffscreenCanvas(side, side), image = new ImageData(side, side);
+  values.forEach((v, k) => image.data.set([...colour(v, discrete), 255], 4 * ((side - 1 - Math.floor(k / side)) * side + (k % side))));
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  return canvas;
+}
+
+const at = (p, W, H) => [((p[0] + mlp.extent) / (2 * mlp.extent)) * W, ((mlp.extent - p[1]) / (2 * mlp.extent)) * H];
+
+function drawHeatmap() {
   const canvas = m$("mlp-heatmap"), ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
-  const cells = grid.length, image = ctx.createImageData(cells, cells);
-  grid.forEach((row, j) => row.forEach((score, i) => {
-    const t = Math.tanh(score), k = 4 * ((cells - 1 - j) * cells + i), a = 0.15 + 0.45 * Math.abs(t);
-    const [r, g, b] = t > 0 ? [31, 120, 180] : [217, 95, 2];
-    image.data.set([255 + (r - 255) * a, 255 + (g - 255) * a, 255 + (b - 255) * a, 255], k);
-  }));
-  const cellCanvas = new OffscreenCanvas(cells, cells);
-  cellCanvas.getContext("2d").putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(cellCanvas, 0, 0, W, H);
-  const at = (p) => [((p[0] + EXTENT) / (2 * EXTENT)) * W, ((EXTENT - p[1]) / (2 * EXTENT)) * H];
-  for (const [points, test] of [[mlp.train, false], [mlp.test, true]]) {
+  const grid = mlp.frame.grid;
+  ctx.imageSmoothingEnabled = !m$("mlp-discrete").checked;
+  ctx.drawImage(picture(grid.flat(), grid.length, m$("mlp-discrete").checked), 0, 0, W, H);
+  const chosen = Number(m$("mlp-point").value);
+  const sets = m$("mlp-show-test").checked ? [[mlp.train, false], [mlp.test, true]] : [[mlp.train, false]];
+  for (const [points, test] of sets) {
     points.forEach(([p, label], index) => {
-      const [x, y] = at(p);
+      const [x, y] = at(p, W, H);
       ctx.beginPath();
-      ctx.arc(x, y, !test && index === Number(m$("mlp-point").value) ? 6 : 3.5, 0, 2 * Math.PI);
-      ctx.fillStyle = label > 0 ? "#1f78b4" : "#d95f02";
+      ctx.arc(x, y, !test && index === chosen ? 6 : 3.5, 0, 2 * Math.PI);
+      ctx.fillStyle = mlp.frame.regression ? `rgb(${colour(2 * label).join(",")})` : label > 0 ? "#1f78b4" : "#d95f02";
       ctx.strokeStyle = test ? "#fff" : "#000";
+      ctx.lineWidth = !test && index === chosen ? 2.5 : 1;
       ctx.fill();
       ctx.stroke();
     });
   }
+  ctx.lineWidth = 1;
   if (document.activeElement === canvas) {  // the keyboard's cross: Enter adds a point there
-    const [x, y] = at(mlp.cursor);
+    const [x, y] = at(mlp.cursor, W, H);
     ctx.strokeStyle = "#000";
     ctx.beginPath();
     ctx.moveTo(x - 8, y); ctx.lineTo(x + 8, y); ctx.moveTo(x, y - 8); ctx.lineTo(x, y + 8);
@@ -125,11 +123,83 @@ function drawHeatmap(grid) {
   }
 }
 
+// The network, as TensorFlow Playground draws it: a column per layer, each node its output over the plane, each
+// line a weight (or, with "show gradients", that weight's gradient from the last step).
+const NODE = 40, GAP_X = 120, GAP_Y = 52, SVG = "http://www.w3.org/2000/svg";
+
+function svgElement(name, attributes) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+  return el;
+}
+
+function drawNetwork() {
+  const side = Math.round(Math.sqrt(mlp.features[0].picture.length)), grads = m$("mlp-show-grads").checked;
+  const columns = [mlp.features.map((f) => ({ name: f.words, picture: f.picture })), ...mlp.frame.network];
+  const tallest = Math.max(...columns.map((c) => c.length));
+  const y = (c, i) => 24 + (tallest - columns[c].length) * GAP_Y / 2 + i * GAP_Y;
+  const svg = svgElement("svg", { width: (columns.length - 1) * GAP_X + NODE + 80, height: tallest * GAP_Y + 30, role: "group", "aria-label": "the network: inputs, hidden layers and output" });
+  const size = (v, top) => 0.5 + 5 * Math.min(1, Math.abs(v) / top);
+  const top = grads ? Math.max(1e-12, ...mlp.frame.network.flat().flatMap((n) => n.wgrad.map(Math.abs))) : 1;
+  columns.slice(1).forEach((column, c) => column.forEach((neuron, j) => neuron.w.forEach((w, i) => {
+    const v = grads ? neuron.wgrad[i] : w;
+    const line = svgElement("line", {
+      x1: c * GAP_X + NODE, y1: y(c, i) + NODE / 2, x2: (c + 1) * GAP_X, y2: y(c + 1, j) + NODE / 2, tabindex: 0,
+      stroke: v > 0 ? "#1f78b4" : "#d95f02", "stroke-width": size(v, top), "stroke-opacity": 0.8,
+    });
+    const words = `${neuron.name}.w${i + 1} = ${fmt4(w)}, gradient ${fmt4(neuron.wgrad[i])}`;
+    line.setAttribute("aria-label", words);
+    line.append(svgElement("title", {}));
+    line.firstChild.textContent = words;
+    const read = () => { m$("mlp-edge").textContent = words; };
+    line.addEventListener("mouseenter", read);
+    line.addEventListener("focus", read);
+    svg.append(line);
+  })));
+  columns.forEach((column, c) => column.forEach((node, i) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = side;
+    canvas.getContext("2d").drawImage(picture(node.picture, side), 0, 0);
+    svg.append(svgElement("image", { x: c * GAP_X, y: y(c, i), width: NODE, height: NODE, href: canvas.toDataURL(), "image-rendering": "pixelated" }));
+    const box = svgElement("rect", { x: c * GAP_X, y: y(c, i), width: NODE, height: NODE, fill: "none", stroke: "#555" });
+    box.append(svgElement("title", {}));
+    box.firstChild.textContent = c === 0 ? `input ${node.name}` : `${node.name}: bias ${fmt4(node.b)}, gradient ${fmt4(node.bgrad)}`;
+    svg.append(box);
+    const text = svgElement("text", { x: c * GAP_X + NODE / 2, y: y(c, i) - 4, "text-anchor": "middle", "font-size": 10 });
+    text.textContent = c === 0 ? node.name : c === columns.length - 1 ? "output" : node.name;
+    svg.append(text);
+  }));
+  mlp.frame.network.slice(0, -1).forEach((layer, c) => {  // each hidden layer's - and + buttons, above it
+    for (const [sign, dx] of [[-1, 0], [1, 22]]) {
+      const button = svgElement("g", { role: "button", tabindex: 0, "aria-label": `${sign > 0 ? "add a neuron to" : "remove a neuron from"} hidden layer ${c + 1}`, class: "neurons" });
+      button.append(svgElement("rect", { x: (c + 1) * GAP_X + dx - 2, y: 0, width: 18, height: 14, fill: "#eee", stroke: "#999", rx: 3 }));
+      const label = svgElement("text", { x: (c + 1) * GAP_X + dx + 7, y: 11, "text-anchor": "middle", "font-size": 12 });
+      label.textContent = sign > 0 ? "+" : "\u2212";
+      button.append(label);
+      const act = () => resize(c, sign);
+      button.addEventListener("click", act);
+      button.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); act(); } });
+      svg.append(button);
+    }
+  });
+  m$("mlp-network").replaceChildren(svg);
+}
+
+function resize(layer, by) {  // the network's +/- buttons: a neuron more or less in a layer, or a layer more or less
+  const sizes = [...mlp.settings.hidden];
+  if (layer === null) { if (by > 0) sizes.push(sizes[sizes.length - 1] || 2); else sizes.pop(); } else sizes[layer] += by;
+  const raw = formSettings();
+  raw.hidden = sizes.filter((n) => n > 0).join(",");
+  return startRun(raw);
+}
+
 async function drawGraph() {
   mlp.lastGraph = performance.now();
-  const index = Math.max(0, Math.min(mlp.train.length - 1, Number(m$("mlp-point").value) || 0));
-  const dot = await python.call("mlp_point", index, JSON.stringify([...mlp.toggled]));  // the neurons clicked open or shut
-  const svg = viz.renderSVGElement(dot);
+  const r = JSON.parse(await python.call("mlp_point", m$("mlp-point").value, JSON.stringify([...mlp.toggled])));  // the neurons clicked open or shut
+  m$("mlp-point-error").textContent = r.error || "";
+  m$("mlp-point").toggleAttribute("aria-invalid", Boolean(r.error));
+  if (r.error) { m$("mlp-graph").replaceChildren(); return; }
+  const svg = viz.renderSVGElement(r.dot);
   for (const g of svg.querySelectorAll("[id^=group-]")) {
     g.addEventListener("click", () => {
       const name = g.id.slice("group-".length);
@@ -138,6 +208,7 @@ async function drawGraph() {
     });
   }
   m$("mlp-graph").replaceChildren(svg);
+  report("mlp", { point: r.index });
 }
 
 async function loopMlp() {
@@ -162,23 +233,42 @@ async function stepMlp() {
   await showFrame(JSON.parse(await python.call("mlp_frame")), true);
 }
 
-function clicked(event) {  // a click adds a blue point (label 1), a shift-click an orange one (-1)
-  const box = m$("mlp-heatmap").getBoundingClientRect();
-  const x = ((event.clientX - box.left) / box.width) * 2 * EXTENT - EXTENT;
-  const y = EXTENT - ((event.clientY - box.top) / box.height) * 2 * EXTENT;
-  return addPoint(x, y, event.shiftKey ? -1 : 1);
+function plane(event) {  // where an event on the picture is: [x, y] in the plane and [px, py] on the canvas
+  const canvas = m$("mlp-heatmap"), box = canvas.getBoundingClientRect();
+  const fx = (event.clientX - box.left) / box.width, fy = (event.clientY - box.top) / box.height;
+  return [[fx * 2 * mlp.extent - mlp.extent, mlp.extent - fy * 2 * mlp.extent], [fx * canvas.width, fy * canvas.height]];
+}
+
+const chosenClass = (other) => Number(document.querySelector("input[name=mlp-class]:checked").value) * (other ? -1 : 1);
+
+function clicked(event) {  // a click on a training point chooses it for the graph below; elsewhere it adds a point
+  const [[x, y], [px, py]] = plane(event), canvas = m$("mlp-heatmap");
+  let nearest = -1, best = 8;
+  mlp.train.forEach(([p], i) => {
+    const [qx, qy] = at(p, canvas.width, canvas.height), d = Math.hypot(qx - px, qy - py);
+    if (d < best) [nearest, best] = [i, d];
+  });
+  if (nearest >= 0) return choosePoint(nearest);
+  return addPoint(x, y, chosenClass(event.shiftKey));
+}
+
+async function choosePoint(index) {
+  m$("mlp-point").value = index;
+  mlp.toggled.clear();
+  drawHeatmap();
+  await drawGraph();
 }
 
 function keyed(event) {  // the same from the keyboard: arrows move a cross, Enter adds (shift: the other class)
   const moves = { ArrowLeft: [-0.1, 0], ArrowRight: [0.1, 0], ArrowUp: [0, 0.1], ArrowDown: [0, -0.1] };
   if (moves[event.key]) {
     event.preventDefault();
-    const [dx, dy] = moves[event.key], clamp = (v) => Math.max(-EXTENT, Math.min(EXTENT, Math.round(v * 10) / 10));
+    const [dx, dy] = moves[event.key], clamp = (v) => Math.max(-mlp.extent, Math.min(mlp.extent, Math.round(v * 10) / 10));
     mlp.cursor = [clamp(mlp.cursor[0] + dx), clamp(mlp.cursor[1] + dy)];
-    drawHeatmap(mlp.frame.grid);
+    drawHeatmap();
   } else if (event.key === "Enter") {
     event.preventDefault();
-    addPoint(mlp.cursor[0], mlp.cursor[1], event.shiftKey ? -1 : 1);
+    addPoint(mlp.cursor[0], mlp.cursor[1], chosenClass(event.shiftKey));
   }
 }
 
@@ -188,31 +278,78 @@ async function addPoint(x, y, label) {
   if (r.error) return;
   mlp.settings.added.push(r.added);
   mlp.train.push([[r.added[0], r.added[1]], r.added[2]]);
-  fillForm(mlp.settings);
-  toLink(linkSettings(mlp.settings));
+  await pointsChanged();
+}
+
+async function removePoints(count) {  // undo (1) or clear (-1)
+  const r = JSON.parse(await python.call("mlp_remove", count));
+  mlp.train.splice(mlp.train.length - (mlp.settings.added.length - r.added.length));
+  mlp.settings.added = r.added;
+  if (Number(m$("mlp-point").value) > mlp.train.length - 1) m$("mlp-point").value = 0;
+  await pointsChanged();
+}
+
+async function pointsChanged() {
+  m$("mlp-point").max = mlp.train.length - 1;
+  fillForm(m$("mlp-settings"), mlp.form, { added: mlp.settings.added });
+  toLink(linkStrings(mlp.settings));
   if (!mlp.running) await showFrame(JSON.parse(await python.call("mlp_frame")), true);
 }
 
+function regenerate() {  // the next data seed: new points, the same network
+  const raw = formSettings();
+  raw.dataseed = String(mlp.settings.dataseed + 1);
+  return startRun(raw);
+}
+
+async function setUp() {  // the form, once, from Python's description of the settings
+  if (mlp.form) return;
+  const described = await forms();
+  mlp.form = described.mlp;
+  mlp.extent = described.extent;
+  buildForm(m$("mlp-settings"), mlp.form);
+}
+
+async function preview(built) {  // before Python is ready: the default run at step 0, made at build time
+  await setUp();
+  Object.assign(mlp, { train: built.train, test: built.test, features: built.features, frame: built.frame });
+  fillForm(m$("mlp-settings"), mlp.form, built.settings);
+  drawHeatmap();
+  drawNetwork();
+  paramTable(built.frame.params);
+  m$("mlp-status").textContent = "loading Python... (this picture was made when the site was built)";
+}
+
 window.views.mlp = {
+  preview,
   start: async (link) => {
+    await setUp();
     m$("mlp-play").onclick = () => (mlp.running ? pauseMlp() : playMlp());
     m$("mlp-step").onclick = stepMlp;
     m$("mlp-reset").onclick = () => startRun(formSettings());
+    m$("mlp-regenerate").onclick = regenerate;
     m$("mlp-settings").onchange = () => startRun(formSettings());
     m$("mlp-heatmap").onclick = clicked;
     m$("mlp-heatmap").onkeydown = keyed;
-    m$("mlp-heatmap").onfocus = m$("mlp-heatmap").onblur = () => drawHeatmap(mlp.frame.grid);
-    m$("mlp-point").onchange = () => { mlp.toggled.clear(); drawGraph(); drawHeatmap(mlp.frame.grid); };
+    m$("mlp-heatmap").onfocus = m$("mlp-heatmap").onblur = () => drawHeatmap();
+    m$("mlp-point").onchange = () => { mlp.toggled.clear(); drawGraph(); drawHeatmap(); };
+    m$("mlp-undo").onclick = () => removePoints(1);
+    m$("mlp-clear").onclick = () => removePoints(-1);
+    m$("mlp-show-test").onchange = m$("mlp-discrete").onchange = () => drawHeatmap();
+    m$("mlp-show-grads").onchange = () => drawNetwork();
+    m$("mlp-add-layer").onclick = () => resize(null, 1);
+    m$("mlp-remove-layer").onclick = () => resize(null, -1);
     await startRun(link.view === "mlp" ? link.settings : {}, true);
     m$("mlp-status").textContent = "ready";
     if (link.view === "mlp" && link.play) playMlp();
   },
   show: () => {
-    if (mlp.settings) toLink(linkSettings(mlp.settings));
+    if (mlp.settings) toLink(linkStrings(mlp.settings));
     if (mlp.frame) report("mlp", { step: mlp.frame.step, loss: mlp.frame.train_loss, frame: mlp.frame });
   },
   hide: () => pauseMlp(),
   play: playMlp, pause: pauseMlp, stepOnce: stepMlp, reset: () => startRun(formSettings()),
+  choose: choosePoint, undo: () => removePoints(1), clear: () => removePoints(-1), regenerate,
   state: () => mlp,
 };
 window.playground.mlp = window.views.mlp;

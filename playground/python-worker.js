@@ -26,8 +26,9 @@ const OPS = {
   mlp_step: (py, [count]) => live(py).mlp_step(count),
   mlp_frame: (py) => live(py).mlp_frame(),
   mlp_add: (py, [x, y, label]) => live(py).mlp_add(x, y, label),
+  mlp_remove: (py, [count]) => live(py).mlp_remove(count),
   mlp_point: (py, [index, toggled]) => live(py).mlp_point(index, toggled),
-  gpt_start: (py, [settings, words]) => live(py).gpt_start(settings, words),
+  gpt_start: (py, [settings, names]) => live(py).gpt_start(settings, names),
   gpt_step: (py) => live(py).gpt_step(),
   gpt_samples: (py, [temperature, count]) => live(py).gpt_samples(temperature, count),
   // the grader's side (engine/grader/web.py): the grading conversation; the learner's code runs in sandbox-worker.js

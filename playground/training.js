@@ -74,3 +74,94 @@ function pauseLoop(state, view) {
   window.playground.training = false;
   document.getElementById(`${view}-play`).textContent = "\u25B6 play";
 }
+
+// The settings' forms, built from what Python says of each setting (engine/teach/settings.py, through live.forms()
+// into vendor/start.json at build time): its label, default, limits and choices live there only. A form is read
+// back as the link's strings.
+const forms = async () => (await start).forms;
+
+function buildForm(container, settings) {
+  for (const s of settings) {
+    const id = `${container.getAttribute("data-view")}-${s.key}`;  // not .dataset: a form has a field named "dataset"
+    let field;
+    if (s.kind === "points") {
+      field = Object.assign(document.createElement("input"), { type: "hidden", name: s.key });
+      container.append(field);
+      continue;
+    }
+    if (s.kind === "flags") {
+      field = document.createElement("fieldset");
+      field.dataset.key = s.key;
+      field.append(Object.assign(document.createElement("legend"), { textContent: s.label }));
+      for (const [value, words] of s.choices) {
+        const label = document.createElement("label");
+        label.append(Object.assign(document.createElement("input"), { type: "checkbox", name: s.key, value }), ` ${words}`);
+        field.append(label);
+      }
+      container.append(field);
+      continue;
+    }
+    const label = document.createElement("label");
+    label.append(`${s.label} `);
+    if (s.kind === "choice") {
+      field = document.createElement("select");
+      for (const [value, words] of s.choices) field.append(new Option(words, value));
+    } else if (s.kind === "text") {
+      field = Object.assign(document.createElement("textarea"), { spellcheck: false });
+    } else if (s.kind === "sizes") {
+      field = Object.assign(document.createElement("input"), { type: "text" });
+    } else {
+      field = Object.assign(document.createElement("input"), { type: s.slider ? "range" : "number", min: s.low, max: s.high, step: s.step });
+    }
+    field.name = s.key;
+    field.id = id;
+    label.append(field);
+    if (s.slider) {
+      const out = Object.assign(document.createElement("output"), { htmlFor: field.id });
+      field.addEventListener("input", () => { out.textContent = field.value; });
+      label.append(out);
+    }
+    container.append(label);
+    if (s.hint) {
+      const hint = Object.assign(document.createElement("span"), { className: "hint", id: `${id}-hint`, textContent: s.hint });
+      field.setAttribute("aria-describedby", hint.id);
+      container.append(hint);
+    }
+  }
+}
+
+function readForm(form, settings) {  // the form as the link's strings
+  const out = {};
+  for (const s of settings) {
+    if (s.kind === "flags") out[s.key] = [...form.querySelectorAll(`input[name="${s.key}"]:checked`)].map((b) => b.value).join(",");
+    else out[s.key] = form.elements[s.key].value.trim();
+  }
+  return out;
+}
+
+function linkStrings(values) {  // checked values (lists included) as the link writes them
+  const text = (v) => (Array.isArray(v) ? v.map((x) => (Array.isArray(x) ? x.join(",") : String(x))).join(Array.isArray(v[0]) ? ";" : ",") : String(v));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, text(v)]));
+}
+
+function fillForm(form, settings, values) {
+  const strings = linkStrings(values);
+  for (const s of settings) {
+    if (!(s.key in strings)) continue;
+    if (s.kind === "flags") {
+      const on = strings[s.key].split(",");
+      for (const box of form.querySelectorAll(`input[name="${s.key}"]`)) box.checked = on.includes(box.value);
+    } else {
+      form.elements[s.key].value = strings[s.key];
+      form.elements[s.key].dispatchEvent(new Event("input"));  // a slider's number follows
+    }
+  }
+  markInvalid(form, null);
+}
+
+function markInvalid(form, key) {  // the refused setting is outlined, its typed value kept
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  if (!key) return;
+  const field = form.elements[key] instanceof Element ? form.elements[key] : form.querySelector(`[data-key="${key}"]`);
+  if (field) field.setAttribute("aria-invalid", "true");
+}

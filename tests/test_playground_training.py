@@ -141,7 +141,7 @@ def test_a_neuron_opens_on_click_in_the_graph_of_one_point(page):
 def test_a_hostile_link_gives_one_line_and_the_view_still_trains(page):
     page.opened("#view=mlp&hidden=" + "__import__('os').system('touch%20/tmp/page-pwned')")
     error = page.text_content("#mlp-error")
-    assert error.startswith("hidden layer size must be a whole number from 1 to 16, got") and "\n" not in error
+    assert error.startswith("hidden layers must be whole numbers from 1 to 16, got") and "\n" not in error
     assert page.input_value("#mlp-settings [name=hidden]") == "8,8"  # the defaults run instead
     _steps(page, "mlp", 1)
     assert page.evaluate("window.playground.step") == 1
@@ -153,7 +153,7 @@ def test_a_hostile_link_gives_one_line_and_the_view_still_trains(page):
     [
         ("#view=gpt&steps=__import__('os')", "steps must be a whole number from 1 to 100000, got \"__import__('os')\""),
         ("#view=gpt&words=mine&list=ann%0Aeval(1)", "line 2: 'eval(1)' has a character other than the letters a-z"),
-        ("#view=gpt&constructor=1", "unknown setting 'constructor'; the settings are seed, steps, lr, words, list"),
+        ("#view=gpt&constructor=1", "unknown setting 'constructor'; the settings are words, list, steps, lr, seed"),
     ],
 )
 def test_a_hostile_gpt_link_gives_one_line_and_the_names_train_instead(page, hash_, line):
@@ -180,7 +180,7 @@ def test_the_gpt_trains_on_the_names_from_a_link_and_its_numbers_are_cpythons(pa
     assert losses[:5] == pytest.approx([run.step() for _ in range(5)], rel=1e-12)  # libm's exp: see above
     assert sum(losses[-10:]) < sum(losses[:10])
     page.click("#gpt-sample")
-    page.wait_for_function("window.playground.samples !== undefined")
+    page.wait_for_function("window.playground.samples !== null")
     assert page.locator("#gpt-samples li").count() >= 1
     assert page.evaluate("window.playground.msPerStep") > 0
     page.screenshot(path=str(SHOTS / "playground-gpt.png"), full_page=True)
@@ -188,14 +188,14 @@ def test_the_gpt_trains_on_the_names_from_a_link_and_its_numbers_are_cpythons(pa
 
 def test_a_pasted_word_list_trains_and_a_hostile_one_gives_one_line(page):
     page.opened("#view=gpt")
-    page.select_option("#gpt-source", "mine")
-    page.fill("#gpt-words", "anna\nimport os; os.system('touch /tmp/page-pwned')\n")
+    page.select_option("#gpt-words", "mine")
+    page.fill("#gpt-list", "anna\nimport os; os.system('touch /tmp/page-pwned')\n")
     page.evaluate("document.activeElement.blur()")  # a change: the run starts again from the list
     page.wait_for_function("document.querySelector('#gpt-error').textContent !== ''")
     assert page.text_content("#gpt-error") == (
         'line 2: "import os; os.system(\'touch /t" has a character other than the letters a-z'
     )
-    page.fill("#gpt-words", "abab\nabba\nbaba")
+    page.fill("#gpt-list", "abab\nabba\nbaba")
     page.evaluate("document.activeElement.blur()")
     page.wait_for_function("document.querySelector('#gpt-status').textContent.startsWith('3 words')")
     assert page.text_content("#gpt-error") == ""
@@ -204,7 +204,9 @@ def test_a_pasted_word_list_trains_and_a_hostile_one_gives_one_line(page):
     assert page.evaluate("window.playground.gpt.state().losses") == pytest.approx(
         [run.step() for _ in range(3)], rel=1e-12
     )
-    assert "words=mine&list=abab%0Aabba%0Ababa" in page.evaluate("location.hash")
+    assert "words=mine&" in page.evaluate("location.hash") and "&list=abab%0Aabba%0Ababa" in page.evaluate(
+        "location.hash"
+    )
     assert not Path("/tmp/page-pwned").exists()
 
 
@@ -308,3 +310,169 @@ def test_a_tab_clicked_while_python_loads_stays_chosen(page, site):
     page.wait_for_function("window.playground.ready === true", timeout=120_000)
     assert page.evaluate("window.playground.view") == "gpt" and page.is_visible("#view-gpt")
     assert not page.is_visible("#view-expression")
+
+
+def test_a_refused_setting_names_its_label_keeps_what_was_typed_and_the_run_stays(page):
+    page.opened("#view=mlp")
+    _steps(page, "mlp", 2)
+    page.fill("#mlp-lr", "20")
+    page.press("#mlp-lr", "Tab")
+    page.wait_for_function("document.querySelector('#mlp-error').textContent !== ''")
+    assert page.text_content("#mlp-error") == "learning rate must be from 1e-05 to 10, got 20"
+    assert page.input_value("#mlp-lr") == "20" and page.get_attribute("#mlp-lr", "aria-invalid") == "true"
+    assert page.evaluate("window.playground.step") == 2  # the run on the page goes on
+    page.fill("#mlp-lr", "0.05")
+    page.press("#mlp-lr", "Tab")
+    page.wait_for_function("window.playground.step === 0 && document.querySelector('#mlp-error').textContent === ''")
+    assert page.get_attribute("#mlp-lr", "aria-invalid") is None
+    for setting in live.MLP_SETTINGS:  # the form is Python's: each setting's label and limits
+        if setting.kind in ("int", "float"):
+            field = page.locator(f"#mlp-{setting.key}")
+            assert field.get_attribute("min") == str(setting.low) or float(field.get_attribute("min")) == setting.low
+            assert float(field.get_attribute("max")) == setting.high
+            assert page.locator(f"label:has(#mlp-{setting.key})").text_content().startswith(setting.label)
+
+
+def test_a_point_is_chosen_by_clicking_it_and_added_points_are_undone_by_touch_controls(page):
+    page.opened("#view=mlp&n=20&test=0")
+    canvas = page.locator("#mlp-heatmap").bounding_box()
+    train = page.evaluate("window.playground.mlp.state().train")
+    (x, y), _ = train[5]
+    extent = 2
+    page.mouse.click(
+        canvas["x"] + (x + extent) / (2 * extent) * canvas["width"],
+        canvas["y"] + (extent - y) / (2 * extent) * canvas["height"],
+    )
+    page.wait_for_function("window.playground.point === 5")
+    assert page.input_value("#mlp-point") == "5" and page.evaluate("window.playground.mlp.state().settings.added") == []
+    page.check("input[name=mlp-class][value='-1']")  # orange, without a shift key
+    page.mouse.click(canvas["x"] + canvas["width"] * 0.95, canvas["y"] + canvas["height"] * 0.05)
+    page.check("input[name=mlp-class][value='1']")
+    page.mouse.click(canvas["x"] + canvas["width"] * 0.05, canvas["y"] + canvas["height"] * 0.95)
+    page.wait_for_function("window.playground.mlp.state().settings.added.length === 2")
+    assert [p[2] for p in page.evaluate("window.playground.mlp.state().settings.added")] == [-1, 1]
+    assert page.evaluate("window.playground.mlp.state().train.length") == 22
+    page.click("#mlp-undo")
+    page.wait_for_function("window.playground.mlp.state().settings.added.length === 1")
+    assert page.evaluate("window.playground.mlp.state().train.length") == 21
+    page.click("#mlp-clear")
+    page.wait_for_function("window.playground.mlp.state().settings.added.length === 0")
+    assert (
+        page.evaluate("window.playground.mlp.state().train.length") == 20
+        and "added=&" in page.evaluate("location.hash") + "&"
+    )
+    page.fill("#mlp-point", "9999")
+    page.press("#mlp-point", "Tab")
+    page.wait_for_function("document.querySelector('#mlp-point-error').textContent !== ''")
+    assert page.text_content("#mlp-point-error") == "training point must be from 0 to 19, got 9999"
+    assert page.locator("#mlp-graph svg").count() == 0
+
+
+def test_the_network_picture_shows_every_weight_and_its_gradient_and_resizes_by_buttons(page):
+    page.opened("#view=mlp&hidden=3,2&features=x1,x2,x1x2")
+    _steps(page, "mlp", 1)
+    network = page.evaluate("window.playground.frame.network")
+    weights = sum(len(n["w"]) for layer in network for n in layer)
+    assert weights == 3 * 3 + 3 * 2 + 2 and page.locator("#mlp-network svg line").count() == weights
+    page.focus("#mlp-network svg line >> nth=0")
+    first = network[0][0]
+    assert page.text_content("#mlp-edge").startswith("L1.n1.w1 = ") and "gradient" in page.text_content("#mlp-edge")
+    widths = lambda: page.evaluate(
+        "[...document.querySelectorAll('#mlp-network svg line')].map((l) => l.getAttribute('stroke-width'))"
+    )
+    by_weight = widths()
+    page.check("#mlp-show-grads")
+    assert widths() != by_weight and first["wgrad"][0] != 0
+    page.click("#mlp-network svg g[role=button][aria-label='add a neuron to hidden layer 1']")
+    page.wait_for_function("window.playground.mlp.state().settings.hidden.join() === '4,2'")
+    page.click("#mlp-add-layer")
+    page.wait_for_function("window.playground.mlp.state().settings.hidden.length === 3")
+    assert page.input_value("#mlp-hidden") == "4,2,2" and "hidden=4%2C2%2C2" in page.evaluate("location.hash")
+
+
+def test_a_regression_on_chosen_features_trains_with_squared_error_and_its_loss_falls(page):
+    page.opened("#view=mlp&dataset=gaussians&features=x1,x2,x1sq,x2sq&activation=tanh&optimizer=adam&lr=0.03")
+    start = page.evaluate("window.playground.frame.train_loss")
+    _steps(page, "mlp", 40)
+    frame = page.evaluate("window.playground.frame")
+    assert frame["regression"] and frame["train_accuracy"] is None and frame["train_loss"] < start
+    assert "accuracy" not in page.text_content("#mlp-figures")
+    page.click("#mlp-regenerate")
+    page.wait_for_function("window.playground.mlp.state().settings.dataseed === 1 && window.playground.step === 0")
+
+
+def test_the_api_has_every_field_before_its_view_is_shown(browser, site):
+    page = new_page(browser, width=1000, height=800)
+    only_local(page, site)
+    page.goto(site + "#view=expression")
+    page.wait_for_function("window.playground.ready === true", timeout=120_000)
+    fields = ["editor", "mlp", "gpt", "training", "frame", "stepsPerSecond", "msPerStep", "samples", "point"]
+    assert page.evaluate(f"{fields}.filter((k) => !(k in window.playground))") == []
+    page.context.close()
+
+
+AXE = ROOT / "playground" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("view", ["expression", "mlp", "gpt", "exercises"])
+def test_axe_core_finds_no_accessibility_violation_in_any_view_at_either_size(browser, site, view, size):
+    page = new_page(browser, *size)
+    only_local(page, site)
+    open_view(page, site, f"#view={view}")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """axe.run(document, {resultTypes: ['violations']}).then((r) =>
+        r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`))"""
+    )
+    assert found == []
+    page.context.close()
+
+
+def test_before_python_is_ready_the_demo_and_the_dataset_made_at_build_time_are_on_the_page(browser, site):
+    built = json.loads((ROOT / "playground" / "vendor" / "start.json").read_text())
+    page = new_page(browser, width=1000, height=800)
+    only_local(page, site)
+    page.route("**/pyodide.asm.wasm", lambda route: None)  # never answered: Python does not load
+    page.goto(site + "#view=expression")
+    page.wait_for_function("window.playground.preview === true", timeout=30_000)
+    assert page.input_value("#text") == built["text"] and page.evaluate("window.playground.ready") is False
+    assert page.locator("#before svg").count() == 1 and page.locator("#after svg").count() == 1
+    rows = page.evaluate("[...document.querySelectorAll('#grads tbody tr')].map((tr) => tr.dataset.name)")
+    assert rows == [r["name"] for r in built["expression"]["inputs"]] == ["a", "b", "c", "f"]
+    assert page.is_disabled("#run")
+    page.goto(site + "#view=mlp")
+    page.reload()
+    page.wait_for_function("window.playground.preview === true", timeout=30_000)
+    assert page.input_value("#mlp-dataset") == "moons" and page.input_value("#mlp-hidden") == "8,8"
+    assert page.locator("#mlp-network svg line").count() == 2 * 8 + 8 * 8 + 8
+    painted = page.evaluate(
+        """(() => { const c = document.querySelector('#mlp-heatmap'), d = c.getContext('2d').getImageData(0, 0,
+        c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i + 3] > 0; return n; })()"""
+    )
+    assert painted > 0.9 * 320 * 320
+    page.evaluate("window.playground.mlp === null || window.playground.mlp.play()")
+    assert page.evaluate("window.playground.training") is False  # nothing trains before Python
+    page.context.close()
+
+
+@pytest.mark.parametrize("view", ["expression", "mlp", "gpt", "exercises"])
+def test_on_a_phone_nothing_scrolls_sideways_and_the_pictures_are_full_width(browser, site, view):
+    page = new_page(browser, width=390, height=844)
+    only_local(page, site)
+    hash_ = (
+        "#view=expression&text="
+        + "x1%20%3D%200.5%3B%20w%20%3D%20-1.5%0Ah%20%3D%20(x1*w).tanh()%0AL%20%3D%20(h%20-%201)**2"
+    )
+    open_view(page, site, hash_ if view == "expression" else f"#view={view}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if view == "mlp":
+        for canvas in ("#mlp-heatmap", "#mlp-chart"):
+            assert page.locator(canvas).bounding_box()["width"] >= 300
+    if view == "gpt":
+        assert page.locator("#gpt-chart").bounding_box()["width"] <= 390
+    if view == "expression":
+        assert min(page.locator(f"#{side} svg").bounding_box()["height"] for side in ("before", "after")) >= 80
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"playground-{view}-phone.png"), full_page=True)
+    page.context.close()

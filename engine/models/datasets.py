@@ -3,8 +3,9 @@ and two for regression (plane, gaussians).
 
 Standard library only, so that the browser's playground draws them in Pyodide without numpy. Each returns
 (points, labels): points [[x, y], ...] inside the square [-2, 2] x [-2, 2]; a class's label is -1.0 or 1.0, half
-of each, and a regression's target is a number from -1 to 1. They are drawn from random.Random(seed), so the same arguments give the same points on every machine (to the last bit
-where the platforms' cos, sin and log agree: docs/playground.md).
+of each, and a regression's target is a number from -1 to 1. They are drawn from random.Random(seed), so the
+same arguments give the same points on every machine (to the last bit where the platforms' cos, sin, exp and log
+agree: docs/playground.md).
 
 moons.make_moons stays as it is: it draws scikit-learn's moons with numpy, as micrograd's demo and the benchmarks
 against micrograd use them; these moons are centred for the playground's square and need no numpy."""

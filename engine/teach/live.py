@@ -299,7 +299,7 @@ GPT_SETTINGS = (
     Setting("words", "words", "names", "choice", choices=("names", "mine"),
             names={"names": "first names (shipped)", "mine": "my list"}),
     Setting("list", "my list, one word per line", "", "text"),
-    Setting("steps", "steps (the learning rate decays to 0 over them)", "1000", "int", 1, 100_000, "1"),
+    Setting("steps", "steps", "1000", "int", 1, 100_000, "1", hint="the learning rate decays to 0 over them"),
     Setting("lr", "learning rate", "0.01", "float", 1e-5, 1),
     Setting("seed", "seed", "42", "int", 0, _SEED, "1"),
 )  # fmt: skip
