@@ -132,8 +132,8 @@ def table(result):
         "Times are from navigation. First content is the view's starting content, made at build time (the demo's",
         "graphs and gradients, the default dataset and network), drawn before Python is ready. Works is the view",
         "working: on 127.0.0.1 that is Pyodide's start (compiling its WebAssembly, unpacking the standard library),",
-        "which a warm cache barely shortens. Bytes are the response",
-        "bodies, uncompressed, of a cold load with service workers off. A task is long past 50 ms; 0 means none.",
+        "which a warm cache barely shortens. Bytes are the response bodies, uncompressed, of a cold load with service",
+        "workers off. A task is long past 50 ms; 0 means none.",
         "Page and native take turns, sample by sample, on the same run (the same words for the GPT); ratios are",
         "per sample. The MLP's rate in the page includes drawing its frames; the GPT's time is Python's own.",
     ]
