@@ -13,7 +13,8 @@ const VIEWS = {  // what each view loads when first shown, beside Pyodide and th
   exercises: { scripts: ["vendor/codemirror/codemirror.js", "vendor/codemirror/python.js", "exercises.js"],
     css: "vendor/codemirror/codemirror.css", graphviz: true },
 };
-const PAGE_KEYS = ["view", "play", "hide", ...Object.keys(VIEWS)];  // the link's keys that are the page's own
+// the link's keys that are the page's own: the rest are the view's settings, which Python checks
+const PAGE_KEYS = ["view", "play", "hide", "lesson", "predict", "answers", "example", ...Object.keys(VIEWS)];
 const loading = {};
 
 function load(src) {  // a script, once
@@ -100,6 +101,7 @@ function draw(result) {
   $("error").textContent = result.error || "";
   if (result.error) { clearExpression(); report("expression", { step: 0 }); return; }
   $("methods").textContent = result.methods.map((m) => `.${m}()`).join(" ");  // engine/ops.py's
+  $("predict-tolerance").textContent = `an answer within ${100 * result.tolerance}% counts (within ${result.tolerance} for a number under 1)`;
   $("before").replaceChildren(viz.renderSVGElement(result.before));
   $("after").replaceChildren(viz.renderSVGElement(result.after));
   const body = $("grads").querySelector("tbody");
@@ -116,6 +118,7 @@ function draw(result) {
   }));
   steps = result.steps;
   pause();
+  if (typeof setPredict === "function") setPredict(predict.on);  // a new expression: its steps are asked anew
   show(0);
 }
 
@@ -131,7 +134,8 @@ function fromLink() {
   for (const [key, value] of link) if (!PAGE_KEYS.includes(key) && key !== "text") settings[key] = value.slice(0, 20000);
   return {
     view: Object.hasOwn(VIEWS, view) ? view : "expression", text: link.get("text"), play: link.has("play"),
-    hide: (link.get("hide") || "").split(",").filter(Boolean), settings,
+    hide: (link.get("hide") || "").split(",").filter(Boolean), settings, lesson: link.get("lesson"),
+    predict: link.has("predict"), answers: link.get("answers"), example: link.get("example"),
   };
 }
 
@@ -139,8 +143,11 @@ function toLink(settings = {}) {
   const link = new URLSearchParams({ view: window.playground.view });
   if (window.playground.view === "expression") link.set("text", $("text").value);
   for (const [key, value] of Object.entries(settings)) link.set(key, value);
-  const hidden = fromLink().hide;
-  if (hidden.length) link.set("hide", hidden.join(","));
+  const now = fromLink();
+  if (now.hide.length) link.set("hide", now.hide.join(","));
+  if (now.lesson) link.set("lesson", now.lesson);  // a lesson's page keeps its lesson, its mode and its answers
+  if (now.predict) link.set("predict", "");
+  if (now.answers) link.set("answers", now.answers);
   history.replaceState(null, "", `#${link}`);
   showLessonLink();  // the lesson link follows the page, whichever view it shows
 }
@@ -176,13 +183,31 @@ $("lesson-copy").onclick = async () => {
   }
 };
 
+function expressionText(link) {  // the link's text, else the example it names by its words in the menu
+  const example = [...$("examples").options].find((o) => o.textContent === link.example);
+  if (example) $("examples").value = example.value;
+  return link.text !== null ? link.text.slice(0, 20000) : $("examples").value;
+}
+
 async function startExpression() {
   await graphviz();
   $("run").disabled = false;
   const link = fromLink();
-  $("text").value = link.text !== null ? link.text.slice(0, 20000) : $("examples").value;
+  $("text").value = expressionText(link);
+  setPredict(link.view === "expression" && link.predict, link.answers === "hide");
   await render();
   $("status").textContent = "ready";
+}
+
+async function openLink(link) {  // what loading the page with this link would show, without loading it again
+  await showView(link.view);
+  if (link.view === "expression") {
+    $("text").value = expressionText(link);
+    setPredict(link.predict, link.answers === "hide");
+    await render();
+  } else if (window.views[link.view].open) {
+    await window.views[link.view].open(link);
+  }
 }
 
 async function preview(link) {  // while Pyodide loads: the view's starting content, as built with the site
@@ -211,6 +236,7 @@ async function main() {
   preview(link).catch(() => {});  // the demo drawn while Python loads; Python's own render replaces it
   await python.call("ready");
   await showView(chosenView || link.view);  // a tab the learner clicked while Python loaded wins over the link
+  if (link.lesson !== null && !chosenView) await openLesson(Number(link.lesson)).catch((e) => { $("status").textContent = e.message; });
   window.loadMilliseconds = Math.round(performance.now() - started);  // loaded: the first view works
   window.playground.ready = true;
   window.playground.readyAt = performance.now();  // for course tools and tests: what happens after loading
@@ -225,8 +251,9 @@ async function main() {
 
 $("examples").onchange = () => { $("text").value = $("examples").value; render(); };
 $("run").onclick = render;
+const forward = () => { if (!predicting(current + 1)) show(current + 1); };  // predict mode asks first
 $("prev").onclick = () => { pause(); show(current - 1); };
-$("next").onclick = () => { pause(); show(current + 1); };
+$("next").onclick = () => { pause(); forward(); };
 $("play").onclick = () => (playing ? pause() : play());
 function ownsKeys(target) {  // a control that uses the keys itself: typing, choosing, ticking, opening, editing
   return ["INPUT", "TEXTAREA", "SELECT", "SUMMARY"].includes(target.tagName) || target.isContentEditable
@@ -240,11 +267,11 @@ document.addEventListener("keydown", (e) => {  // the training views: space play
 });
 document.addEventListener("keydown", (e) => {
   if (ownsKeys(e.target) || window.playground.view !== "expression") return;
-  if (e.key === "ArrowRight") { pause(); show(current + 1); }
+  if (e.key === "ArrowRight") { pause(); forward(); }
   if (e.key === "ArrowLeft") { pause(); show(current - 1); }
   if (e.key === " " && e.target.tagName !== "BUTTON") {  // on a focused button, space is its own click
     e.preventDefault();
-    if (playing) pause(); else play();
+    if (playing) pause(); else if (!predict.on) play();
   }
 });
 async function showView(name) {  // the tabs: one view at a time; a view that trains pauses when hidden
@@ -254,6 +281,7 @@ async function showView(name) {  // the tabs: one view at a time; a view that tr
     $(`tab-${view}`).setAttribute("aria-selected", String(view === name));
     if (view !== name && window.views && window.views[view]) window.views[view].hide();
   }
+  $("engine-bar").hidden = !["mlp", "gpt"].includes(name);  // the training views train on either engine
   window.playground.view = window.playground.tab = name;
   await loadView(name);
   if (window.playground.view === name) window.views[name].show();
@@ -268,7 +296,10 @@ window.playground = Object.assign(window.playground || {}, {
   // every field exists from the start (null until its view says otherwise), so course tools can wait on any
   ready: false, view: "expression", tab: "expression", showView, rendered: 0, step: 0, loss: null,
   editor: null, mlp: null, gpt: null, training: false, frame: null, stepsPerSecond: null, msPerStep: null,
-  samples: null, point: null, preview: false, previewAt: null,
+  samples: null, point: null, preview: false, previewAt: null, scorecard: null,
+  lesson: null, progress: [], engine: "reference", predictions: { right: 0, asked: 0 },
+  useEngine: (source) => useEngine(source),  // for course tools: a Promise; rejects with the grader's line
+  openLesson: (number) => openLesson(number),
   grade: async (source) => {  // for course tools: a Promise of the scorecard of `grade DIR --json`
     if (typeof source !== "string") throw new Error("grade(source): source is the text of an engine.py");
     await loadView("exercises");

@@ -1,6 +1,7 @@
-"""python playground/build.py [--site DIR]: fill playground/vendor/ (not committed) from the pinned npm packages
-and this project's own modules, so that the page runs offline from any static host; with --site, also copy the
-whole static site (the page, its scripts and vendor/) into DIR, ready for GitHub Pages or any static host.
+"""python playground/build.py [--site DIR]: fill playground/vendor/ (not committed) from the pinned npm packages,
+this project's own modules and the lessons of playground/lessons/, so that the page runs offline from any static
+host; with --site, also copy the whole static site (the page, its scripts and vendor/) into DIR, ready for GitHub
+Pages or any static host.
 
 Needs `npm ci --prefix playground` first (make playground does both)."""
 
@@ -22,7 +23,7 @@ ENGINE_MODULES = [  # what the stepper and the grader need: standard library + g
     "teach/exercises.py", "teach/graphs.py", "grader/__init__.py", "grader/checks.py", "grader/grade.py",
     "grader/report.py", "grader/runner.py", "grader/sandbox.py", "grader/web.py",
     "nn.py", "draw/grouped.py", "models/__init__.py", "models/datasets.py", "models/moons.py", "models/gpt.py",
-    "teach/live.py", "teach/settings.py",
+    "teach/live.py", "teach/settings.py", "teach/lessons.py",
 ]  # fmt: skip
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
@@ -32,7 +33,7 @@ PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
 
 PAGE_FILES = [  # the site beside vendor/
     "index.html", "app.js", "worker-client.js", "python-worker.js", "sandbox-worker.js", "training.js", "mlp.js",
-    "gpt.js", "exercises.js", "sw.js",
+    "gpt.js", "exercises.js", "engines.js", "course.js", "sw.js",
 ]  # fmt: skip
 
 
@@ -55,7 +56,7 @@ def main(argv=None):
     parser.add_argument("--site", type=Path, help="also copy the static site into this folder")
     args = parser.parse_args(argv)
     modules = HERE / "node_modules"
-    if not all((modules / name).is_dir() for name in ("pyodide", "@viz-js/viz", "codemirror")):
+    if not all((modules / name).is_dir() for name in ("pyodide", "@viz-js/viz", "codemirror", "marked")):
         print("error: run `npm ci --prefix playground` first (make playground does)", file=sys.stderr)
         return 1
     shutil.rmtree(VENDOR, ignore_errors=True)
@@ -64,6 +65,8 @@ def main(argv=None):
         shutil.copy(modules / "pyodide" / name, VENDOR / "pyodide" / name)
     (VENDOR / "viz").mkdir()
     shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz-global.js", VENDOR / "viz" / "viz-global.js")
+    (VENDOR / "marked").mkdir()
+    shutil.copy(modules / "marked" / "lib" / "marked.umd.js", VENDOR / "marked" / "marked.umd.js")
     (VENDOR / "codemirror").mkdir()
     for name in CODEMIRROR_FILES:
         shutil.copy(modules / "codemirror" / name, VENDOR / "codemirror" / Path(name).name)
@@ -87,6 +90,10 @@ def main(argv=None):
 
     (VENDOR / "names.txt").write_text("\n".join(load_names()) + "\n")
     (VENDOR / "start.json").write_text(json.dumps(starting_content()) + "\n")
+    from engine.teach import lessons  # the course: each lesson file checked here, so a bad one fails the build
+
+    course = [lessons.parse(p.name, p.read_text()) for p in sorted((HERE / "lessons").glob("*.md"))]
+    (VENDOR / "lessons.json").write_text(json.dumps(course, indent=1) + "\n")
     # what the service worker keeps for offline use: every file of the site
     site = ["./", *PAGE_FILES, *sorted(str(p.relative_to(HERE)) for p in VENDOR.rglob("*") if p.is_file())]
     (VENDOR / "offline.json").write_text(json.dumps(site, indent=1) + "\n")
@@ -97,8 +104,8 @@ def main(argv=None):
             shutil.copy(HERE / name, args.site / name)
         print(f"playground: the static site is in {args.site}")
     print(
-        f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), CodeMirror, {len(files)} Python modules "
-        f"in {VENDOR}"
+        f"playground: {len(PYODIDE_FILES)} Pyodide files, Graphviz (viz.js), CodeMirror, marked, {len(files)} Python "
+        f"modules, {len(course)} lessons in {VENDOR}"
     )
     return 0
 

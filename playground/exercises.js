@@ -41,6 +41,7 @@ async function gradeSource(source, progress = () => {}) {
       step = JSON.parse(await grader.call("grading_next", step.id, report, JSON.stringify(stopped)));
     }
     lastPictures = step.pictures;
+    window.playground.scorecard = step.scorecard;  // the last verdict: the course's checks read it
     return step.scorecard;
   } finally {
     sandbox.stop();

@@ -15,10 +15,25 @@ function gptLink() {
 
 const formGpt = () => readForm(g$("gpt-settings"), gpt.form);
 
+async function bothGpt(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
+  const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
+  return [JSON.parse(mine), twin === null ? null : JSON.parse(twin)];
+}
+
+function means(losses) {  // the mean of the last 50 losses at each step, for the chart
+  const out = [];
+  let sum = 0;
+  losses.forEach((loss, i) => {
+    sum += Number(loss) - (i >= 50 ? Number(losses[i - 50]) : 0);
+    out.push(sum / Math.min(i + 1, 50));
+  });
+  return out;
+}
+
 async function startGpt(raw, fallback = false) {
   pauseGpt();
   const generation = ++gpt.generation;
-  const r = JSON.parse(await python.call("gpt_start", JSON.stringify(raw), await names()));
+  const [r] = await bothGpt("gpt_start", JSON.stringify(raw), await names());
   if (fallback && r.error) {  // a link's setting or list refused: its line stays up while the defaults start
     await startGpt({});
     g$("gpt-error").textContent = r.error;
@@ -27,7 +42,7 @@ async function startGpt(raw, fallback = false) {
   g$("gpt-error").textContent = r.error || "";
   if (r.error) { markInvalid(g$("gpt-settings"), r.key); return; }
   if (generation !== gpt.generation) return;
-  Object.assign(gpt, { settings: r.settings, losses: [], ms: [] });
+  Object.assign(gpt, { settings: r.settings, losses: [], ms: [], reference: [], referenceMs: [], mean: null, parts: null });
   fillForm(g$("gpt-settings"), gpt.form, r.settings);
   g$("gpt-samples").replaceChildren();
   g$("gpt-status").textContent = `${r.words.toLocaleString("en")} words, ${r.vocabulary} tokens`;
@@ -36,49 +51,56 @@ async function startGpt(raw, fallback = false) {
   drawGpt();
 }
 
-function drawGpt() {
+async function drawGpt() {
   gpt.lastDraw = performance.now();
-  const n = gpt.losses.length, window50 = [];
-  let sum = 0;
-  gpt.losses.forEach((loss, i) => {
-    sum += loss - (i >= 50 ? gpt.losses[i - 50] : 0);
-    window50.push(sum / Math.min(i + 1, 50));
-  });
+  const n = gpt.losses.length, window50 = means(gpt.losses);
+  gpt.mean = n ? window50[n - 1] : null;
   lineChart(g$("gpt-chart"), gpt.losses.map((_, i) => i + 1), [
     { label: "loss of the step's word", values: gpt.losses, color: "#a8cbe8", width: 0.8 },
     { label: "mean of the last 50", values: window50, color: "#1f78b4" },
+    ...(gpt.reference.length ? [{ label: "reference's mean", values: means(gpt.reference), color: "#555", width: 2.5 }] : []),
   ], { title: "cross-entropy, nats per character" });
   const ms = median(gpt.ms.slice(-20));
-  report("gpt", { msPerStep: ms });
+  report("gpt", { msPerStep: ms, referenceMsPerStep: median(gpt.referenceMs.slice(-20)) });
+  engineSpeed(ms, median(gpt.referenceMs.slice(-20)));
+  if (comparing() && n) {
+    const { step } = JSON.parse(await python.call("parting", JSON.stringify(gpt.losses), JSON.stringify(gpt.reference)));
+    gpt.parts = step;
+    g$("gpt-compare").textContent = step === null ? `your engine's losses are the reference's, step for step (${n} steps)`
+      : `your engine's loss parts from the reference's at step ${step}`;
+  } else {
+    g$("gpt-compare").textContent = "";
+  }
   g$("gpt-figures").textContent = n ? `step ${n} of ${gpt.settings.steps}   loss ${fmt4(gpt.losses[n - 1])}   mean of the last 50 ${fmt4(window50[n - 1])}   ${ms.toFixed(1)} ms per step` : "step 0";
 }
 
 async function sampleGpt() {
   const t = g$("gpt-temperature").value;
-  const r = JSON.parse(await python.call("gpt_samples", t, 5));
+  const r = JSON.parse(await trainer().call("gpt_samples", t, 5));
   const li = document.createElement("li");
   li.textContent = `step ${r.step}, temperature ${r.temperature}: ${r.samples.join(", ")}`;
   g$("gpt-samples").prepend(li);
   report("gpt", { samples: r.samples });
 }
 
-function recordGpt(r) {  // a step's answer: {step, loss, ms}
+function recordGpt([r, twin]) {  // a step's answers: {step, loss, ms}, the reference twin's too
   gpt.losses.push(r.loss);
   gpt.ms.push(r.ms);
+  if (twin) { gpt.reference.push(twin.loss); gpt.referenceMs.push(twin.ms); }
   report("gpt", { step: r.step, loss: r.loss });
 }
 
 async function loopGpt() {
   const generation = gpt.generation, every = () => Math.max(1, Number(g$("gpt-every").value) || 100);
   while (gpt.running && generation === gpt.generation) {
-    const r = JSON.parse(await python.call("gpt_step"));
+    const answers = await bothGpt("gpt_step"), r = answers[0];
     if (generation !== gpt.generation) return;
-    recordGpt(r);
+    recordGpt(answers);
     if (r.step % every() === 0) await sampleGpt();
     if (r.step >= gpt.settings.steps) pauseGpt();
-    if (performance.now() - gpt.lastDraw > 250) drawGpt();
+    if (performance.now() - gpt.lastDraw > 250) await drawGpt();
   }
-  drawGpt();
+  await drawGpt();
 }
 
 const playGpt = () => playLoop(gpt, "gpt", loopGpt);
@@ -86,8 +108,8 @@ const pauseGpt = () => pauseLoop(gpt, "gpt");
 
 async function stepGpt() {
   pauseGpt();
-  recordGpt(JSON.parse(await python.call("gpt_step")));
-  drawGpt();
+  recordGpt(await bothGpt("gpt_step"));
+  await drawGpt();
 }
 
 window.views.gpt = {
@@ -112,6 +134,7 @@ window.views.gpt = {
     report("gpt", { step: gpt.losses.length, loss: gpt.losses.length ? gpt.losses[gpt.losses.length - 1] : null });
   },
   hide: () => pauseGpt(),
+  open: async (link) => { await startGpt(link.settings, true); if (link.play) playGpt(); },  // a lesson's link
   play: playGpt, pause: pauseGpt, stepOnce: stepGpt, reset: () => startGpt(formGpt()), sample: sampleGpt,
   state: () => gpt,
 };

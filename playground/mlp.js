@@ -11,12 +11,17 @@ const mlp = {
 
 const formSettings = () => readForm(m$("mlp-settings"), mlp.form);
 
+async function both(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
+  const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
+  return [JSON.parse(mine), twin === null ? null : JSON.parse(twin)];
+}
+
 async function startRun(raw, fallback = false) {
   // a new run from the settings' strings; a refused setting shows its line, keeps what was typed, and the run on
   // the page stays (from a link, the defaults start instead, so the page still works)
   pauseMlp();
   const generation = ++mlp.generation;
-  const r = JSON.parse(await python.call("mlp_start", JSON.stringify(raw)));
+  const [r] = await both("mlp_start", JSON.stringify(raw));
   if (fallback && r.error) {  // a link's setting refused: its line stays up while the defaults start
     await startRun({});
     m$("mlp-error").textContent = r.error;
@@ -25,7 +30,10 @@ async function startRun(raw, fallback = false) {
   m$("mlp-error").textContent = r.error || "";
   if (r.error) { markInvalid(m$("mlp-settings"), r.key); return; }
   if (generation !== mlp.generation) return;
-  Object.assign(mlp, { settings: r.settings, train: r.train, test: r.test, features: r.features, history: [], stepTimes: [] });
+  Object.assign(mlp, {
+    settings: r.settings, train: r.train, test: r.test, features: r.features, history: [], stepTimes: [],
+    losses: { yours: [], reference: [] }, parts: null,
+  });
   mlp.toggled.clear();
   m$("mlp-point").max = r.train.length - 1;
   if (Number(m$("mlp-point").value) > r.train.length - 1) m$("mlp-point").value = 0;
@@ -40,8 +48,26 @@ function record(f) {
   report("mlp", { step: f.step, loss: f.train_loss, frame: f });
 }
 
+async function frames() {  // the run's frame; with your engine, the reference's loss and speed beside it
+  const [f, twin] = await both("mlp_frame");
+  if (twin) Object.assign(f, { reference_loss: twin.train_loss, reference_ms: twin.ms_per_step });
+  return f;
+}
+
+async function compare() {  // where your engine's minibatch losses part from the reference's, said under the chart
+  if (!comparing()) { m$("mlp-compare").textContent = ""; return; }
+  const { step } = JSON.parse(await python.call("parting", JSON.stringify(mlp.losses.yours), JSON.stringify(mlp.losses.reference)));
+  mlp.parts = step;
+  report("mlp", { parts: step });
+  m$("mlp-compare").textContent = !mlp.losses.yours.length ? ""
+    : step === null ? `your engine's losses are the reference's, step for step (${mlp.losses.yours.length} steps)`
+      : `your engine's loss parts from the reference's at step ${step}` + (engines.check?.failing.length ? ` (the grader: ${engines.warning.replace(/: its training.*$/, "")})` : "");
+}
+
 async function showFrame(f, withGraph) {
   record(f);
+  engineSpeed(f.ms_per_step, f.reference_ms);
+  await compare();
   mlp.lastFrame = performance.now();
   drawHeatmap();
   drawNetwork();
@@ -49,6 +75,7 @@ async function showFrame(f, withGraph) {
   lineChart(m$("mlp-chart"), steps, [
     { label: "train loss", values: h.map((r) => r.train_loss), color: "#1f78b4" },
     { label: "test loss", values: h.map((r) => r.test_loss ?? NaN), color: "#d95f02" },
+    ...(comparing() ? [{ label: "reference's train", values: h.map((r) => r.reference_loss ?? NaN), color: "#555", width: 2.5 }] : []),
     ...(f.regression ? [] : [
       { label: "train acc", values: h.map((r) => r.train_accuracy), color: "#1f78b4", axis: "right", range: [0, 1], width: 0.8 },
       { label: "test acc", values: h.map((r) => r.test_accuracy ?? NaN), color: "#d95f02", axis: "right", range: [0, 1], width: 0.8 },
@@ -195,7 +222,7 @@ function resize(layer, by) {  // the network's +/- buttons: a neuron more or les
 
 async function drawGraph() {
   mlp.lastGraph = performance.now();
-  const r = JSON.parse(await python.call("mlp_point", m$("mlp-point").value, JSON.stringify([...mlp.toggled])));  // the neurons clicked open or shut
+  const r = JSON.parse(await trainer().call("mlp_point", m$("mlp-point").value, JSON.stringify([...mlp.toggled])));  // the neurons clicked open or shut
   m$("mlp-point-error").textContent = r.error || "";
   m$("mlp-point").toggleAttribute("aria-invalid", Boolean(r.error));
   if (r.error) { m$("mlp-graph").replaceChildren(); return; }
@@ -214,14 +241,21 @@ async function drawGraph() {
 async function loopMlp() {
   const generation = mlp.generation;
   while (mlp.running && generation === mlp.generation) {
-    const r = JSON.parse(await python.call("mlp_step", 1));
+    const [r, twin] = await both("mlp_step", 1);
     if (generation !== mlp.generation) return;
+    stepped(r, twin);
     mlp.stepTimes.push(performance.now());
     if (mlp.stepTimes.length > 500) mlp.stepTimes.splice(0, 250);
     report("mlp", { step: r.step });
-    if (performance.now() - mlp.lastFrame > 250) await showFrame(JSON.parse(await python.call("mlp_frame")), false);
+    if (performance.now() - mlp.lastFrame > 250) await showFrame(await frames(), false);
   }
-  if (generation === mlp.generation) await showFrame(JSON.parse(await python.call("mlp_frame")), true);
+  if (generation === mlp.generation) await showFrame(await frames(), true);
+}
+
+function stepped(r, twin) {  // a step's minibatch losses, kept to compare the two engines
+  if (!twin) return;
+  mlp.losses.yours.push(...r.losses);
+  mlp.losses.reference.push(...twin.losses);
 }
 
 const playMlp = () => playLoop(mlp, "mlp", loopMlp);
@@ -229,8 +263,8 @@ const pauseMlp = () => pauseLoop(mlp, "mlp");
 
 async function stepMlp() {
   pauseMlp();
-  await python.call("mlp_step", 1);
-  await showFrame(JSON.parse(await python.call("mlp_frame")), true);
+  stepped(...(await both("mlp_step", 1)));
+  await showFrame(await frames(), true);
 }
 
 function plane(event) {  // where an event on the picture is: [x, y] in the plane and [px, py] on the canvas
@@ -273,7 +307,7 @@ function keyed(event) {  // the same from the keyboard: arrows move a cross, Ent
 }
 
 async function addPoint(x, y, label) {
-  const r = JSON.parse(await python.call("mlp_add", x, y, label));
+  const [r] = await both("mlp_add", x, y, label);
   m$("mlp-error").textContent = r.error || "";
   if (r.error) return;
   mlp.settings.added.push(r.added);
@@ -282,7 +316,7 @@ async function addPoint(x, y, label) {
 }
 
 async function removePoints(count) {  // undo (1) or clear (-1)
-  const r = JSON.parse(await python.call("mlp_remove", count));
+  const [r] = await both("mlp_remove", count);
   mlp.train.splice(mlp.train.length - (mlp.settings.added.length - r.added.length));
   mlp.settings.added = r.added;
   if (Number(m$("mlp-point").value) > mlp.train.length - 1) m$("mlp-point").value = 0;
@@ -293,7 +327,7 @@ async function pointsChanged() {
   m$("mlp-point").max = mlp.train.length - 1;
   fillForm(m$("mlp-settings"), mlp.form, { added: mlp.settings.added });
   toLink(linkStrings(mlp.settings));
-  if (!mlp.running) await showFrame(JSON.parse(await python.call("mlp_frame")), true);
+  if (!mlp.running) await showFrame(await frames(), true);
 }
 
 function regenerate() {  // the next data seed: new points, the same network
@@ -349,6 +383,7 @@ window.views.mlp = {
   },
   hide: () => pauseMlp(),
   play: playMlp, pause: pauseMlp, stepOnce: stepMlp, reset: () => startRun(formSettings()),
+  open: async (link) => { await startRun(link.settings, true); if (link.play) playMlp(); },  // a lesson's link
   choose: choosePoint, undo: () => removePoints(1), clear: () => removePoints(-1), regenerate,
   state: () => mlp,
 };

@@ -21,17 +21,27 @@ const live = (py) => (liveModule ||= py.pyimport("engine.teach.live"));
 const OPS = {
   ready: () => true,  // answered once Python is loaded: a time limit starts only then
   explain: (py, [text]) => py.runPython("from engine.teach.stepper import explained; explained")(text),
+  predicted: (py, [expected, typed]) => py.runPython("from engine.teach.stepper import predicted; predicted")(expected, typed),
+  lesson_done: (py, [done, state]) => py.runPython("from engine.teach.lessons import lesson_done; lesson_done")(done, state),
+  // a worker of the learner's engine: their engine.py replaces engine/engine.py before anything imports it, so the
+  // training views' code runs on their Value, rules and backward(); the page's own worker never loads it
+  use_engine: (py, [source]) => {
+    py.FS.writeFile("/home/pyodide/engine/engine.py", source);
+    return py.runPython("import engine.teach.live; True");
+  },
   // the training views (engine/teach/live.py): one run of each per worker, a step per call
   mlp_start: (py, [settings]) => live(py).mlp_start(settings),
   mlp_step: (py, [count]) => live(py).mlp_step(count),
   mlp_frame: (py) => live(py).mlp_frame(),
   mlp_add: (py, [x, y, label]) => live(py).mlp_add(x, y, label),
   mlp_remove: (py, [count]) => live(py).mlp_remove(count),
+  parting: (py, [yours, reference]) => live(py).parting(yours, reference),
   mlp_point: (py, [index, toggled]) => live(py).mlp_point(index, toggled),
   gpt_start: (py, [settings, names]) => live(py).gpt_start(settings, names),
   gpt_step: (py) => live(py).gpt_step(),
   gpt_samples: (py, [temperature, count]) => live(py).gpt_samples(temperature, count),
   // the grader's side (engine/grader/web.py): the grading conversation; the learner's code runs in sandbox-worker.js
+  training_check: (py, [card]) => py.runPython("from engine.grader import web; web.web_training_check")(card),
   grader_settings: (py) => py.runPython("from engine.grader import web; web.web_settings()"),
   workspace: (py) => py.runPython("from engine.grader import web; web.web_workspace()"),
   grading_start: (py) => py.runPython("from engine.grader import web; web.web_grading_start()"),

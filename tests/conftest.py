@@ -5,7 +5,7 @@ import os
 import pytest
 
 from tests.support import ROOT
-from tests.support.browser import serve_playground
+from tests.support.browser import find_chromium, open_browser, serve_playground
 
 PLAYGROUND = ROOT / "playground"
 
@@ -32,3 +32,12 @@ def site():
         pytest.skip("playground/vendor/ is not built (make playground builds it)")
     with serve_playground(PLAYGROUND) as address:
         yield address
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    """Headless Chromium for a module's pages (skipped, or failed under REQUIRE_BROWSER=1, when not installed)."""
+    if find_chromium() is None and os.environ.get("REQUIRE_BROWSER") != "1":
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with open_browser() as browser:
+        yield browser

@@ -3,7 +3,6 @@ Web Worker on the real engine, the page's main thread never blocks for 100 ms, t
 the last bit, links reproduce a setup, and hostile input gives one line."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,24 +13,13 @@ from tests.support import ROOT
 from tests.support.browser import (
     LONG_TASKS,
     TASKS_AFTER_READY,
-    find_chromium,
     new_page,
     only_local,
-    open_browser,
     open_view,
 )
 
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 SHOTS = ROOT / "reports"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser(site):
-    if find_chromium() is None and not REQUIRED:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with open_browser() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

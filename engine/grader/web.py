@@ -161,3 +161,17 @@ def _pair_of_pictures(yours, reference, first):
         "yours": draw(yours, highlight=first and first[0]).source,
         "reference": draw(reference, highlight=first and first[1]).source,
     }
+
+
+TRAINS_ON = (1, 2, 3, 4, 5, 6)  # the exercises an engine needs for the training views: its rules and backward()
+
+
+def web_training_check(card_json):
+    """Whether a graded engine.py is ready to train the page's models: {"ready", "failing", "warning"}, the warning
+    naming each exercise of TRAINS_ON that does not pass."""
+    card = json.loads(card_json)
+    passed = {r["number"] for r in card["exercises"] if r["status"] == "pass"}
+    failing = [n for n in TRAINS_ON if n not in passed]
+    titles = "; ".join(f"exercise {n} ({checks.BY_NUMBER[n].exercise.title})" for n in failing)
+    warning = f"your engine fails {titles}: its training may part from the reference's" if failing else ""
+    return json.dumps({"ready": not failing, "failing": failing, "warning": warning})

@@ -361,21 +361,49 @@ class GptRun:
         return [self.model.sample(self.tok, self.sampler, temperature) for _ in range(count)]
 
 
+def parting(yours_json, reference_json):
+    """Where a learner's engine's losses part from the reference's on the same run: JSON text of {"step"}, the
+    first step (1-based) whose losses differ by more than a millionth of their size, or null. A millionth, not
+    every bit: a right rule written another way (1 - t*t for 1 - t**2) may round differently."""
+    yours, reference = json.loads(yours_json), json.loads(reference_json)
+    for step, (a, b) in enumerate(zip(yours, reference, strict=False), 1):
+        a, b = float(a if a is not None else "nan"), float(b if b is not None else "nan")  # "inf", "nan" as sent
+        if not abs(a - b) <= 1e-6 * max(1.0, abs(b)):
+            return json.dumps({"step": step})
+    return json.dumps({"step": None})
+
+
 # --- the worker's calls: text in, JSON text out --------------------------------------------------------------
 
 _RUNS = {}
 
 
+def _json(answer):
+    """JSON text that JavaScript parses: a number that is not finite (a learner's engine can make one) is written
+    as Python writes it, "inf", "-inf" or "nan", and the page shows it so."""
+    return json.dumps(_finite(answer), allow_nan=False)
+
+
+def _finite(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return repr(x)
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
+
+
 def _answer(work):
     try:
-        return json.dumps(work())
+        return _json(work())
     except SettingsError as e:
-        return json.dumps({"error": str(e), "key": e.key})
+        return _json({"error": str(e), "key": e.key})
 
 
 def forms():
     """What the page's forms show, from the settings above: JSON text of {view: [setting, ...]} and the square."""
-    return json.dumps({
+    return _json({
         "mlp": [s.describe() for s in MLP_SETTINGS], "gpt": [s.describe() for s in GPT_SETTINGS],
         "extent": datasets.EXTENT, "regressions": datasets.REGRESSIONS,
     })  # fmt: skip
@@ -395,11 +423,11 @@ def mlp_start(raw_json):
 def mlp_step(count=1):
     run = _RUNS["mlp"]
     losses = [run.step() for _ in range(count)]
-    return json.dumps({"step": run.step_count, "losses": losses})
+    return _json({"step": run.step_count, "losses": losses})
 
 
 def mlp_frame():
-    return json.dumps(_RUNS["mlp"].frame())
+    return _json(_RUNS["mlp"].frame())
 
 
 def mlp_add(x, y, label):
@@ -427,7 +455,7 @@ def mlp_remove(count):
     for _ in range(count):  # the added points are the last training points, in the order added
         added.pop()
         run.train.pop()
-    return json.dumps({"added": added})
+    return _json({"added": added})
 
 
 def mlp_point(index, toggled_json):
@@ -460,9 +488,9 @@ def gpt_start(raw_json, names_text):
 def gpt_step():
     run = _RUNS["gpt"]
     loss = run.step()
-    return json.dumps({"step": run.step_count, "loss": loss, "ms": 1000 * run.seconds[-1]})
+    return _json({"step": run.step_count, "loss": loss, "ms": 1000 * run.seconds[-1]})
 
 
 def gpt_samples(temperature, count=5):
     t = min(2.0, max(0.05, float(temperature)))
-    return json.dumps({"step": _RUNS["gpt"].step_count, "temperature": t, "samples": _RUNS["gpt"].samples(t, count)})
+    return _json({"step": _RUNS["gpt"].step_count, "temperature": t, "samples": _RUNS["gpt"].samples(t, count)})

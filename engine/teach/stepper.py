@@ -76,11 +76,35 @@ def explain(out, pictures=False):
                     f"{fmt(local)} = {fmt(gx)}, where d{name_v}/d{name_x} = {formula} = {fmt(local)}"
                 ),
                 "sum": f"d{top}/d{name_x} = {total} = {fmt(x.grad)}" if len(through) > 1 else "",
+                # what predict mode asks for before it shows the step, and its hint: the op's words
+                "local": number(local),
+                "term": number(gx),
+                "ask_local": f"d{name_v}/d{name_x}",
+                "ask_term": f"d{top}/d{name_x} += d{top}/d{name_v} x d{name_v}/d{name_x}",
+                "hint": f"d{name_v}/d{name_x} = {formula}, and d{top}/d{name_v} = {fmt(v.grad)}",
             }
         )
         if pictures:
             steps[-1]["dot"] = _picture(out, x, ((x, v),))
     return steps
+
+
+PREDICTION_TOLERANCE = 0.01  # an answer within 1% of the engine's number (or within 0.01 of a number under 1)
+
+
+def predicted(expected, typed):
+    """Whether a learner's typed answer is the engine's number: within PREDICTION_TOLERANCE, relative, or
+    absolute for numbers under 1; "inf", "-inf" and "nan" as Python writes them. JSON text of {"right", "why"}."""
+    try:
+        guess = float(str(typed).strip())
+    except ValueError:
+        return json.dumps({"right": False, "why": f"{str(typed)[:30]!r} is not a number"})
+    want = float(expected)
+    if math.isnan(want) or math.isinf(want):
+        right = repr(guess) == repr(want)
+    else:
+        right = abs(guess - want) <= PREDICTION_TOLERANCE * max(1.0, abs(want))
+    return json.dumps({"right": right, "why": "" if right else "not yet"})
 
 
 def _picture(out, highlight, edges):
@@ -115,5 +139,6 @@ def explained(text):
             "before": before,
             "after": after,
             "steps": steps,
+            "tolerance": PREDICTION_TOLERANCE,
         }
     )
