@@ -55,7 +55,7 @@ test-fast: $(STAMP) ## The fast tier (nox -s unit): no Docker, browser, notebook
 	$(VENV)/bin/nox -s unit -- $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(STAMP) ## ruff check, ruff format --check, hadolint on the Dockerfile, actionlint on the workflow
+lint: $(STAMP) ## ruff check, ruff format --check, the layers (import-linter), hadolint, actionlint on the workflow
 	$(VENV)/bin/nox -s lint
 
 .PHONY: render

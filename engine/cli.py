@@ -15,8 +15,8 @@ from pathlib import Path
 from .check.compare import TorchMissing, load_torch
 from .check.gallery import DEMO, GALLERY, on_values
 from .draw import graph as drawing
-from .draw import pictures, steps
 from .files import OutputError, ensure_dir, write_atomic
+from .render import pictures, steps
 
 GPT_STEPS = 2000  # about two minutes here
 EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA, EXIT_NO_SANDBOX = (
@@ -105,7 +105,7 @@ def cmd_train(args):
 
 def cmd_report(args):
     """Compare every gallery expression with PyTorch: report.md, report.json and index.html."""
-    from .check import report
+    from .render import report
 
     out_dir = ensure_dir(args.out)
     torch = load_torch()

@@ -126,7 +126,7 @@ function draw(result) {
 // language, which runs nothing but its own arithmetic; a rejected text shows its one line, as typed text does).
 // A view's settings are in the link too (the MLP's dataset, points, sizes, rate and seed; the GPT's); #mlp&play
 // starts training on load, and hide=settings,graph,... hides those panels for a focused lesson. The views' own
-// keys go to Python, which checks each one (engine/teach/live.py): a link is text and runs nothing.
+// keys go to Python, which checks each one (engine/playground/training.py): a link is text and runs nothing.
 function fromLink() {
   const link = new URLSearchParams(location.hash.slice(1));
   const view = link.get("view") || Object.keys(VIEWS).find((name) => link.has(name)) || "expression";

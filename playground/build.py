@@ -6,6 +6,7 @@ Pages or any static host.
 Needs `npm ci --prefix playground` first (make playground does both)."""
 
 import argparse
+import ast
 import html
 import json
 import re
@@ -16,14 +17,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENDOR = HERE / "vendor"
-ENGINE_MODULES = [  # what the stepper and the grader need: standard library + graphviz
-    "__init__.py", "engine.py", "ops.py", "files.py", "draw/__init__.py", "draw/graph.py",
-    "check/__init__.py", "check/compare.py",
-    "teach/__init__.py", "teach/expr.py", "teach/stepper.py",
-    "teach/exercises.py", "teach/graphs.py", "grader/__init__.py", "grader/checks.py", "grader/grade.py",
-    "grader/report.py", "grader/runner.py", "grader/sandbox.py", "grader/web.py",
-    "nn.py", "draw/grouped.py", "models/__init__.py", "models/datasets.py", "models/moons.py", "models/gpt.py",
-    "teach/live.py", "teach/settings.py", "teach/lessons.py",
+ENTRY_MODULES = [  # what the page's workers import; the modules these import come with them (needed_modules)
+    "engine.playground.training", "engine.playground.lessons", "engine.teach.stepper", "engine.grader.web",
 ]  # fmt: skip
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
@@ -37,17 +32,48 @@ PAGE_FILES = [  # the site beside vendor/
 ]  # fmt: skip
 
 
+def needed_modules(entries):
+    """The paths under engine/ of the modules that entries import, directly or through others, at any depth of the
+    code (a function's own imports too), with every package's __init__.py on the way."""
+    found, todo = set(), list(entries)
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(2, len(parts) + 1):  # the packages above it: engine.a.b needs engine/a/__init__.py
+            if (ROOT / Path(*parts[:i]) / "__init__.py").exists() and ".".join(parts[:i]) not in found:
+                todo.append(".".join(parts[:i]))
+        path = ROOT / Path(*parts) / "__init__.py"
+        path = path if path.exists() else ROOT / Path(*parts).with_suffix(".py")
+        if name in found or not path.exists():
+            continue
+        found.add(name)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+                todo.append(target)
+                todo.extend(f"{target}.{alias.name}" for alias in node.names)  # a submodule, if it is one
+    return sorted(str(_path_of(name).relative_to(ROOT / "engine")) for name in found)
+
+
+def _path_of(name):
+    parts = name.split(".")
+    package = ROOT / Path(*parts) / "__init__.py"
+    return package if package.exists() else ROOT / Path(*parts).with_suffix(".py")
+
+
 def starting_content():
     """What the page shows before Pyodide is ready, made here by the same Python: the expression view's first
     example as the view draws it, the MLP view's default run at step 0, and the training views' forms."""
-    from engine.teach import live
+    from engine.playground import training
     from engine.teach.stepper import explained
 
     page = (HERE / "index.html").read_text()
     first = html.unescape(re.search(r'<select id="examples">\s*<option value="([^"]*)"', page).group(1))
     return {
-        "text": first, "expression": json.loads(explained(first)), "forms": json.loads(live.forms()),
-        "mlp": json.loads(live.mlp_start("{}")),
+        "text": first, "expression": json.loads(explained(first)), "forms": json.loads(training.forms()),
+        "mlp": json.loads(training.mlp_start("{}")),
     }  # fmt: skip
 
 
@@ -72,7 +98,7 @@ def main(argv=None):
         shutil.copy(modules / "codemirror" / name, VENDOR / "codemirror" / Path(name).name)
     python = VENDOR / "python"
     files = []
-    for name in ENGINE_MODULES:
+    for name in needed_modules(ENTRY_MODULES):
         (python / "engine" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "engine" / name, python / "engine" / name)
         files.append(f"engine/{name}")
@@ -90,9 +116,9 @@ def main(argv=None):
 
     (VENDOR / "names.txt").write_text("\n".join(load_names()) + "\n")
     (VENDOR / "start.json").write_text(json.dumps(starting_content()) + "\n")
-    from engine.teach import lessons  # the course: each lesson file checked here, so a bad one fails the build
+    from engine.playground import lessons  # the course: each lesson file checked here, so a bad one fails the build
 
-    course = [lessons.parse(p.name, p.read_text()) for p in sorted((HERE / "lessons").glob("*.md"))]
+    course = [lessons.read_lesson(p.name, p.read_text()) for p in sorted((HERE / "lessons").glob("*.md"))]
     (VENDOR / "lessons.json").write_text(json.dumps(course, indent=1) + "\n")
     # what the service worker keeps for offline use: every file of the site
     site = ["./", *PAGE_FILES, *sorted(str(p.relative_to(HERE)) for p in VENDOR.rglob("*") if p.is_file())]

@@ -1,4 +1,4 @@
-// The course: lessons in order (playground/lessons/*.md, read by engine/teach/lessons.py at build time into
+// The course: lessons in order (playground/lessons/*.md, read by engine/playground/lessons.py at build time into
 // vendor/lessons.json), each a short text and a view set up by its link; Python says when a lesson is done. And
 // predict mode, the Expression view's stepper asking for each local derivative and term before it shows the step;
 // Python checks each answer (engine/teach/stepper.py). Progress is kept in this browser.

@@ -1,5 +1,5 @@
 // The GPT view: microgpt's model (engine/models/gpt.py) trains in the page's Python worker, one word per step
-// (engine/teach/live.py). The page asks for one step at a time, so Pause takes effect after the step in flight.
+// (engine/playground/training.py). The page asks for one step at a time, so Pause takes effect after the step in flight.
 // The shipped first names are fetched only when this view is first shown.
 const g$ = (id) => document.getElementById(id);
 const gpt = { settings: null, running: false, generation: 0, losses: [], ms: [], names: null, lastDraw: 0 };

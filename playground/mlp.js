@@ -1,5 +1,5 @@
 // The Neural net view: engine.nn.MLP trains on points in the plane in the page's Python worker
-// (engine/teach/live.py), which also owns the settings, their limits and the square the points live in. The page
+// (engine/playground/training.py), which also owns the settings, their limits and the square the points live in. The page
 // asks for one step at a time, so Pause takes effect after the step in flight; between steps it asks for a frame
 // (losses, the heatmap, the network, the first parameters) at most four times a second, and redraws one point's
 // graph every two seconds while training runs (at once when paused).

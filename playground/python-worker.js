@@ -17,19 +17,19 @@ async function start() {
 
 const ready = start();
 let liveModule = null;
-const live = (py) => (liveModule ||= py.pyimport("engine.teach.live"));
+const live = (py) => (liveModule ||= py.pyimport("engine.playground.training"));
 const OPS = {
   ready: () => true,  // answered once Python is loaded: a time limit starts only then
   explain: (py, [text]) => py.runPython("from engine.teach.stepper import explained; explained")(text),
   predicted: (py, [expected, typed]) => py.runPython("from engine.teach.stepper import predicted; predicted")(expected, typed),
-  lesson_done: (py, [done, state]) => py.runPython("from engine.teach.lessons import lesson_done; lesson_done")(done, state),
+  lesson_done: (py, [done, state]) => py.runPython("from engine.playground.lessons import lesson_done; lesson_done")(done, state),
   // a worker of the learner's engine: their engine.py replaces engine/engine.py before anything imports it, so the
   // training views' code runs on their Value, rules and backward(); the page's own worker never loads it
   use_engine: (py, [source]) => {
     py.FS.writeFile("/home/pyodide/engine/engine.py", source);
-    return py.runPython("import engine.teach.live; True");
+    return py.runPython("import engine.playground.training; True");
   },
-  // the training views (engine/teach/live.py): one run of each per worker, a step per call
+  // the training views (engine/playground/training.py): one run of each per worker, a step per call
   mlp_start: (py, [settings]) => live(py).mlp_start(settings),
   mlp_step: (py, [count]) => live(py).mlp_step(count),
   mlp_frame: (py) => live(py).mlp_frame(),

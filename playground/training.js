@@ -75,7 +75,7 @@ function pauseLoop(state, view) {
   document.getElementById(`${view}-play`).textContent = "\u25B6 play";
 }
 
-// The settings' forms, built from what Python says of each setting (engine/teach/settings.py, through live.forms()
+// The settings' forms, built from what Python says of each setting (engine/playground/settings.py, through training.forms()
 // into vendor/start.json at build time): its label, default, limits and choices live there only. A form is read
 // back as the link's strings.
 const forms = async () => (await start).forms;

@@ -1,5 +1,5 @@
 """The course in the playground, in CPython: its lesson files, the checks that mark a lesson done, predict mode's
-answers, and whether a learner's graded engine is ready to train (engine/teach/lessons.py, stepper.py,
+answers, and whether a learner's graded engine is ready to train (engine/playground/lessons.py, engine/teach/stepper.py,
 engine/grader/web.py)."""
 
 import html
@@ -9,7 +9,8 @@ import re
 import pytest
 
 from engine.grader import web
-from engine.teach import lessons, stepper
+from engine.playground import lessons
+from engine.teach import stepper
 from tests.support import ROOT
 
 LESSONS = sorted((ROOT / "playground" / "lessons").glob("*.md"))
@@ -21,14 +22,14 @@ EXAMPLES = [
 
 
 def test_the_course_has_eight_lessons_in_order_from_a_value_to_a_gpt_on_your_engine():
-    course = [lessons.parse(p.name, p.read_text()) for p in LESSONS]
+    course = [lessons.read_lesson(p.name, p.read_text()) for p in LESSONS]
     assert [p.name[:3] for p in LESSONS] == [f"{n:02d}-" for n in range(1, 9)]
     assert course[0]["title"] == "A Value and its graph" and course[-1]["done"] == "loss gpt yours 2.8"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_each_lesson_names_a_view_and_an_example_of_the_page_and_copies_neither(path):
-    lesson = lessons.parse(path.name, path.read_text())
+    lesson = lessons.read_lesson(path.name, path.read_text())
     link = dict(lesson["link"])
     assert link["view"] in ("expression", "mlp", "gpt", "exercises")
     if "example" in link:
@@ -47,7 +48,7 @@ def test_each_lesson_names_a_view_and_an_example_of_the_page_and_copies_neither(
 )
 def test_a_broken_lesson_file_is_refused_with_its_name_and_what_it_needs(text, message):
     with pytest.raises(lessons.LessonError, match=re.escape(message)) as caught:
-        lessons.parse("09-broken.md", text)
+        lessons.read_lesson("09-broken.md", text)
     assert str(caught.value).startswith("09-broken.md: ")
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from engine import Value
 from engine.check.gallery import DEMO, on_values
-from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, pictures, walk
+from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, walk
+from engine.render import pictures
 from tests.support import ROOT, needs_dot, run_cli
 
 

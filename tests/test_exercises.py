@@ -81,6 +81,7 @@ def test_the_message_names_the_point_the_gradient_and_the_formula(tmp_path, box)
     )
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_json_has_points_per_exercise_in_a_stable_shape(tmp_path):
     folder = _workspace(tmp_path / "two", exercises.solution_source([1, 5]))
     code, out, _ = run_cli("grade", folder, "--json")
@@ -91,6 +92,7 @@ def test_json_has_points_per_exercise_in_a_stable_shape(tmp_path):
     assert [e["status"] for e in doc["exercises"]][:5] == ["pass", "not started", "not started", "not started", "pass"]
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_two_wrong_answers_show_on_the_scorecard(tmp_path):
     source = exercises.solution_source(range(1, 8))
     source = source.replace('"*":       lambda a, b, out, g: (g * b, g * a)', '"*":       lambda a, b, out, g: (b, a)')

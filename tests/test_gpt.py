@@ -108,6 +108,7 @@ def test_adam_matches_torch_adam_on_one_parameter():
         assert close(p.data, t.item(), rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.slow  # a whole command run: the slow tier
 def test_the_command_trains_samples_and_plots(tmp_path):
     code, out, err = run_cli("gpt", "--steps", "3", "--out", tmp_path)
     assert code == 0, err

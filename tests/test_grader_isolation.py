@@ -173,6 +173,7 @@ def test_a_rule_that_exits_crashes_recurses_allocates_or_reaches_out_fails_its_e
     assert cause in message and "\n" not in message, message
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_a_rule_that_never_returns_is_stopped_at_the_time_limit(tmp_path, monkeypatch, box):
     monkeypatch.setattr(grade, "TIME_LIMIT", 3)
     message = _only_activations_fail(
@@ -230,6 +231,7 @@ def test_an_engine_py_that_is_a_link_is_refused_in_one_line(tmp_path, box):
         assert says in str(error.value) and "\n" not in str(error.value)
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_without_a_sandbox_grade_refuses_in_one_line_unless_trusted_and_then_says_so(tmp_path):
     folder = _workspace(tmp_path / "w", TANH_WRONG)
     env = {"PATH": str(tmp_path / "no-bwrap-here"), "LANG": "C.UTF-8"}
@@ -243,6 +245,7 @@ def test_without_a_sandbox_grade_refuses_in_one_line_unless_trusted_and_then_say
     assert code == 0 and row["sandbox"] == "none" and row["total"] == "80"
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_grade_names_the_sandbox_it_used(tmp_path, box):
     code, out, _ = run_cli("grade", _workspace(tmp_path / "w", SOLUTION))
     assert code == 0 and out.splitlines()[1] == f"sandbox: {box.description}"
@@ -453,6 +456,7 @@ def test_a_wrong_random_expression_is_drawn_with_the_first_node_where_the_gradie
         assert len(outlined) == 1 and "h0" in outlined[0], pictures[side]  # the product h0 = x0*x1, in both
 
 
+@pytest.mark.slow  # a whole command run: the slow tier
 def test_the_pages_grading_gives_the_command_lines_verdicts(tmp_path, box):
     """engine/grader/web.py is what the page's grader worker calls; here each job runs in the runner in-process,
     as the page's sandbox worker runs it."""

@@ -97,6 +97,7 @@ def test_training_matches_torch_nn_over_several_steps():
         assert loss.data == pytest.approx(tloss.item(), rel=0, abs=1e-9), f"step {k}"
 
 
+@pytest.mark.slow  # a whole command run: the slow tier
 def test_train_command_writes_both_plots(tmp_path):
     code, out, err = run_cli("train", "--steps", "2", "--out", tmp_path)
     assert code == 0, err

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.models import gpt
-from engine.teach import live
+from engine.playground import training
 from tests.support import ROOT
 from tests.support.browser import (
     LONG_TASKS,
@@ -58,7 +58,7 @@ def test_the_mlp_views_numbers_are_cpythons_to_the_last_bit(page, activation, op
     shown = _table(page)
     frame = page.evaluate("window.playground.frame")
     data = page.evaluate("[window.playground.mlp.state().train, window.playground.mlp.state().test]")
-    run = live.MlpRun(live.mlp_settings(link), split=data)
+    run = training.MlpRun(training.mlp_settings(link), split=data)
     for _ in range(12):
         run.step()
     expected = run.frame()
@@ -164,7 +164,7 @@ def test_the_gpt_trains_on_the_names_from_a_link_and_its_numbers_are_cpythons(pa
     page.wait_for_function("window.playground.step >= 40", timeout=120_000)
     page.evaluate("window.playground.gpt.pause()")
     losses = page.evaluate("window.playground.gpt.state().losses")
-    run = live.GptRun(live.gpt_settings({}), gpt.load_names())
+    run = training.GptRun(training.gpt_settings({}), gpt.load_names())
     assert losses[:5] == pytest.approx([run.step() for _ in range(5)], rel=1e-12)  # libm's exp: see above
     assert sum(losses[-10:]) < sum(losses[:10])
     page.click("#gpt-sample")
@@ -188,7 +188,7 @@ def test_a_pasted_word_list_trains_and_a_hostile_one_gives_one_line(page):
     page.wait_for_function("document.querySelector('#gpt-status').textContent.startsWith('3 words')")
     assert page.text_content("#gpt-error") == ""
     _steps(page, "gpt", 3)
-    run = live.GptRun(live.gpt_settings({}), ["abab", "abba", "baba"])
+    run = training.GptRun(training.gpt_settings({}), ["abab", "abba", "baba"])
     assert page.evaluate("window.playground.gpt.state().losses") == pytest.approx(
         [run.step() for _ in range(3)], rel=1e-12
     )
@@ -313,7 +313,7 @@ def test_a_refused_setting_names_its_label_keeps_what_was_typed_and_the_run_stay
     page.press("#mlp-lr", "Tab")
     page.wait_for_function("window.playground.step === 0 && document.querySelector('#mlp-error').textContent === ''")
     assert page.get_attribute("#mlp-lr", "aria-invalid") is None
-    for setting in live.MLP_SETTINGS:  # the form is Python's: each setting's label and limits
+    for setting in training.MLP_SETTINGS:  # the form is Python's: each setting's label and limits
         if setting.kind in ("int", "float"):
             field = page.locator(f"#mlp-{setting.key}")
             assert field.get_attribute("min") == str(setting.low) or float(field.get_attribute("min")) == setting.low

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from engine.check.gallery import DEMO, on_values
-from engine.draw.steps import replay
+from engine.render.steps import replay
 from tests.support import needs_dot, run_cli
 from tests.support.browser import find_chromium, open_page
 

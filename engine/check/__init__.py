@@ -1,1 +1,2 @@
-"""Proof: the PyTorch comparison (compare.py), the expressions it runs (gallery.py) and the report (report.py)."""
+"""Proof: the PyTorch comparison (compare.py) and the expressions it runs (gallery.py). The report that shows it is
+engine/render/report.py."""

@@ -1,5 +1,5 @@
-"""Pictures: Graphviz drawings of a graph (graph.py), the before/after pipeline that writes them (pictures.py),
-and backward() drawn one chain-rule term at a time (steps.py). Needs the `graphviz` package (the [pictures] extra).
+"""Pictures: Graphviz drawings of a graph (graph.py) and of a network's graph grouped by neuron (grouped.py). What
+writes them to files is engine/render/. Needs the `graphviz` package (the [pictures] extra).
 
 `from engine.draw import draw_dot` is the micrograd lecture's name for a drawing."""
 

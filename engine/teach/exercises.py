@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import engine as core
+from .. import engine as ref
 from ..files import ensure_dir, write_atomic
 from ..ops import BY_OP, OPS
 
@@ -110,7 +110,7 @@ Each folder holds a complete engine with one classic bug planted in it. Find it,
 
 
 def _source():
-    return Path(core.__file__).read_text()
+    return Path(ref.__file__).read_text()
 
 
 def function_node(tree, name):

@@ -17,8 +17,8 @@ from ..engine import Value
 from ..models import datasets
 from ..models.gpt import BLOCK_SIZE, adam_rate, setup, train_step
 from ..nn import MLP, NONLINEARITIES, Adam, sgd_step
-from .graphs import unlink
-from .settings import Setting, SettingsError, checked
+from ..teach.graphs import unlink
+from .settings import Setting, SettingsError, read_settings
 
 GRID = 40  # the heatmap's cells per side
 THUMB = 2  # a neuron's picture in the network takes every THUMB-th cell of the heatmap's grid
@@ -65,7 +65,7 @@ _ADDED = MLP_SETTINGS[-1]
 
 def mlp_settings(raw):
     """The MLP view's settings from the link's strings (missing ones default): a dict of checked values."""
-    return checked(MLP_SETTINGS, raw)
+    return read_settings(MLP_SETTINGS, raw)
 
 
 def features(names, point):
@@ -307,7 +307,7 @@ GPT_SETTINGS = (
 
 def gpt_settings(raw):
     """The GPT view's settings from the link's strings (missing ones default): a dict of checked values."""
-    return checked(GPT_SETTINGS, raw)
+    return read_settings(GPT_SETTINGS, raw)
 
 
 _WORD = re.compile(r"[a-z]+")

@@ -21,7 +21,7 @@ example by its words in the menu and an exercise by its number, and copies neith
 import json
 import re
 
-from .exercises import EXERCISES
+from ..teach.exercises import EXERCISES
 
 _CHECK = re.compile(
     r"rendered|predictions (?P<n>\d+)|exercises (?P<a>\d)-(?P<b>\d)|loss (?P<view>mlp|gpt) yours (?P<loss>\d+(\.\d+)?)"
@@ -32,7 +32,7 @@ class LessonError(ValueError):
     """A lesson file the course cannot use; its message names the file and the line."""
 
 
-def parse(name, text):
+def read_lesson(name, text):
     """A lesson from its file's text: {"name", "title", "link" (its [key, value] pairs), "done", "text"}; a
     LessonError otherwise."""
     lines = text.splitlines()
@@ -46,7 +46,7 @@ def parse(name, text):
     if sorted(fields) != ["done", "link", "title"]:
         raise LessonError(f"{name}: the header needs exactly title:, link: and done:, got {', '.join(fields)}")
     if not _CHECK.fullmatch(fields["done"]):
-        raise LessonError(f"{name}: done: {fields['done']!r} is none of the checks (engine/teach/lessons.py)")
+        raise LessonError(f"{name}: done: {fields['done']!r} is none of the checks (engine/playground/lessons.py)")
     check = _CHECK.fullmatch(fields["done"])
     if check["a"] and not (1 <= int(check["a"]) <= int(check["b"]) <= len(EXERCISES)):
         raise LessonError(f"{name}: done: {fields['done']!r} names no range of exercises 1-{len(EXERCISES)}")

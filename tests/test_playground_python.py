@@ -1,5 +1,5 @@
 """The playground's training views in CPython: the datasets, the MLP and GPT runs a step at a time, the numbers
-they show, and the settings and word lists they refuse (engine/teach/live.py, engine/models/datasets.py)."""
+they show, and the settings and word lists they refuse (engine/playground/training.py, engine/models/datasets.py)."""
 
 import json
 import math
@@ -12,7 +12,7 @@ from engine import grad
 from engine.draw.graph import walk
 from engine.models import datasets, gpt
 from engine.nn import MLP
-from engine.teach import live
+from engine.playground import training
 
 
 @pytest.mark.parametrize("name", datasets.CLASSES)
@@ -46,8 +46,8 @@ def test_the_heatmaps_float_scores_and_each_neurons_output_are_the_values_own_to
     for _ in range(200):
         x = [rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-900, 900)]  # sigmoid's overflow guard, too
         hidden = [neuron(x).data for neuron in model.layers[0].neurons]
-        layers = live.activations(model, x)
-        assert layers[0] == hidden and live.scores(model, x) == model(x).data
+        layers = training.activations(model, x)
+        assert layers[0] == hidden and training.scores(model, x) == model(x).data
 
 
 @pytest.mark.parametrize(
@@ -61,21 +61,21 @@ def test_the_heatmaps_float_scores_and_each_neurons_output_are_the_values_own_to
     ids=["hinge and L2", "L1 on five features", "squared error, no penalty", "a linear model, L1"],
 )
 def test_the_charts_float_loss_is_the_training_losss_value_to_the_last_bit(raw):
-    run = live.MlpRun(live.mlp_settings(raw))
+    run = training.MlpRun(training.mlp_settings(raw))
     for _ in range(5):
         run.step()
     for pairs in (run.train, run.test):
         X, y = run.inputs(pairs)
-        value, accuracy = live.training_loss(run.model, X, y, run.settings)
-        assert live.float_loss_and_accuracy(run.model, X, y, run.settings) == (value.data, accuracy)
+        value, accuracy = training.training_loss(run.model, X, y, run.settings)
+        assert training.float_loss_and_accuracy(run.model, X, y, run.settings) == (value.data, accuracy)
 
 
 def test_the_l1_penalty_pulls_each_weight_by_its_sign_and_leaves_a_zero_weight_alone():
-    run = live.MlpRun(live.mlp_settings({"penalty": "l1", "strength": "0.1", "hidden": "2"}))
+    run = training.MlpRun(training.mlp_settings({"penalty": "l1", "strength": "0.1", "hidden": "2"}))
     run.model.layers[0].neurons[0].w[0].data = 0.0
     batch = run.inputs(run.train[:1])
-    penalised = live.training_loss(run.model, *batch, run.settings)[0]
-    plain = live.training_loss(run.model, *batch, {**run.settings, "penalty": "none"})[0]
+    penalised = training.training_loss(run.model, *batch, run.settings)[0]
+    plain = training.training_loss(run.model, *batch, {**run.settings, "penalty": "none"})[0]
     wanted, without = [g.data for g in grad(penalised, run.params)], [g.data for g in grad(plain, run.params)]
     for p, g, h in zip(run.params, wanted, without, strict=True):
         sign = 0.0 if p.data == 0 else (1.0 if p.data > 0 else -1.0)
@@ -83,20 +83,20 @@ def test_the_l1_penalty_pulls_each_weight_by_its_sign_and_leaves_a_zero_weight_a
 
 
 def test_each_feature_is_the_networks_input_and_its_picture_is_that_feature_over_the_plane():
-    run = live.MlpRun(live.mlp_settings({"features": "sinx2,x1,x1x2", "hidden": "3"}))
+    run = training.MlpRun(training.mlp_settings({"features": "sinx2,x1,x1x2", "hidden": "3"}))
     assert run.settings["features"] == ["x1", "x1x2", "sinx2"]  # in the form's order
     assert len(run.model.layers[0].neurons[0].w) == 3
     (point, _), *_ = run.train
     assert run.inputs(run.train[:1])[0][0] == [point[0], point[0] * point[1], math.sin(point[1])]
     pictures = run.feature_pictures()
-    side = live.GRID // live.THUMB
+    side = training.GRID // training.THUMB
     assert [p["name"] for p in pictures] == ["x1", "x1x2", "sinx2"] and len(pictures[0]["picture"]) == side * side
-    at = run.cells[:: live.THUMB]
+    at = run.cells[:: training.THUMB]
     assert pictures[0]["picture"][:side] == [round(x, 4) for x in at]  # the first row: x1 across the plane
 
 
 def test_the_network_picture_shows_each_neurons_output_weights_and_gradients():
-    run = live.MlpRun(live.mlp_settings({"hidden": "3,2", "activation": "tanh"}))
+    run = training.MlpRun(training.mlp_settings({"hidden": "3,2", "activation": "tanh"}))
     run.step()
     network = run.frame()["network"]
     assert [len(layer) for layer in network] == [3, 2, 1]
@@ -104,29 +104,29 @@ def test_the_network_picture_shows_each_neurons_output_weights_and_gradients():
     assert shown["name"] == "L2.n1" and shown["w"] == [w.data for w in neuron.w] and shown["b"] == neuron.b.data
     assert shown["wgrad"] == [w.grad for w in neuron.w] and shown["bgrad"] == neuron.b.grad != 0
     x, y = run.cells[0], run.cells[0]
-    first = live.activations(run.model, live.features(run.settings["features"], (x, y)))[1][0]
-    assert shown["picture"][0] == round(first, 4) and len(shown["picture"]) == (live.GRID // live.THUMB) ** 2
+    first = training.activations(run.model, training.features(run.settings["features"], (x, y)))[1][0]
+    assert shown["picture"][0] == round(first, 4) and len(shown["picture"]) == (training.GRID // training.THUMB) ** 2
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_the_mlp_learns_and_the_same_settings_give_the_same_run(optimizer):
     raw = {"optimizer": optimizer, "lr": "0.1" if optimizer == "sgd" else "0.02"}
-    first, again = live.MlpRun(live.mlp_settings(raw)), live.MlpRun(live.mlp_settings(raw))
+    first, again = training.MlpRun(training.mlp_settings(raw)), training.MlpRun(training.mlp_settings(raw))
     start = first.frame()["train_loss"]
     losses = [first.step() for _ in range(150)]
     assert losses == [again.step() for _ in range(150)]
     assert first.frame()["train_loss"] < start / 3
     assert [p.data for p in first.params] == [p.data for p in again.params]
-    other = live.MlpRun(live.mlp_settings({"optimizer": optimizer, "seed": "1"}))
+    other = training.MlpRun(training.mlp_settings({"optimizer": optimizer, "seed": "1"}))
     assert other.step() != losses[0]
 
 
 def test_the_parameter_table_shows_the_steps_gradients_updates_and_adams_moments():
-    run = live.MlpRun(live.mlp_settings({"optimizer": "adam", "lr": "0.01"}))
+    run = training.MlpRun(training.mlp_settings({"optimizer": "adam", "lr": "0.01"}))
     before = [p.data for p in run.params]
     run.step()
     rows = run.frame()["params"]
-    assert len(rows) == live.TABLE_ROWS and rows[0]["name"] == "L1.n1.w1" and rows[2]["name"] == "L1.n1.b"
+    assert len(rows) == training.TABLE_ROWS and rows[0]["name"] == "L1.n1.w1" and rows[2]["name"] == "L1.n1.b"
     for i, row in enumerate(rows):
         p = run.params[i]
         assert (row["value"], row["grad"], row["update"]) == (p.data, p.grad, p.data - before[i])
@@ -134,11 +134,11 @@ def test_the_parameter_table_shows_the_steps_gradients_updates_and_adams_moments
 
 
 def test_one_points_graph_is_grouped_by_neuron_and_its_grads_are_that_points_own():
-    run = live.MlpRun(live.mlp_settings({"hidden": "3,2", "seed": "4"}))
+    run = training.MlpRun(training.mlp_settings({"hidden": "3,2", "seed": "4"}))
     run.step()
-    training = [p.grad for p in run.params]
+    trained = [p.grad for p in run.params]
     loss, groups, outputs = run.point_graph(7)
-    assert [p.grad for p in run.params] == training  # the picture's backward() touches copies only
+    assert [p.grad for p in run.params] == trained  # the picture's backward() touches copies only
     assert sorted(outputs) == ["L1.n1", "L1.n2", "L1.n3", "L2.n1", "L2.n2", "L3.n1"]
     assert all(groups[out] == name for name, out in outputs.items())
     leaves = {v.label: v for v in walk(loss) if not v._op}
@@ -153,7 +153,7 @@ def test_one_points_graph_is_grouped_by_neuron_and_its_grads_are_that_points_own
 
 
 def test_a_large_networks_point_graph_shows_each_neuron_as_a_box_that_opens():
-    run = live.MlpRun(live.mlp_settings({"hidden": "8,8"}))
+    run = training.MlpRun(training.mlp_settings({"hidden": "8,8"}))
     folded = run.point_dot(0)
     assert folded.count('[label="{ neuron') == 17 and 'id="group-L2.n1"' in folded and "cluster_" not in folded
     opened = run.point_dot(0, {"L2.n1"})
@@ -161,18 +161,21 @@ def test_a_large_networks_point_graph_shows_each_neuron_as_a_box_that_opens():
 
 
 def test_a_clicked_point_joins_the_training_data_and_the_link_and_undo_takes_it_back():
-    live.mlp_start(json.dumps({"n": "20"}))
-    assert json.loads(live.mlp_add(0.123456, -1.5, -1)) == {"added": [0.12, -1.5, -1]}
-    run = live._RUNS["mlp"]
+    training.mlp_start(json.dumps({"n": "20"}))
+    assert json.loads(training.mlp_add(0.123456, -1.5, -1)) == {"added": [0.12, -1.5, -1]}
+    run = training._RUNS["mlp"]
     assert run.train[-1] == ([0.12, -1.5], -1.0) and run.settings["added"] == [[0.12, -1.5, -1]]
-    assert json.loads(live.mlp_add(3.0, 0, 1)) == {"error": "added points must be from -2 to 2, got 3", "key": "added"}
-    again = live.MlpRun(live.mlp_settings({"n": "20", "added": "0.12,-1.5,-1"}))
+    assert json.loads(training.mlp_add(3.0, 0, 1)) == {
+        "error": "added points must be from -2 to 2, got 3",
+        "key": "added",
+    }
+    again = training.MlpRun(training.mlp_settings({"n": "20", "added": "0.12,-1.5,-1"}))
     assert again.train == run.train
     dataset = list(run.train[:-1])
-    json.loads(live.mlp_add(1, 1, 1))
-    assert json.loads(live.mlp_remove(1)) == {"added": [[0.12, -1.5, -1]]}  # undo: the last one goes
-    assert json.loads(live.mlp_remove(-1)) == {"added": []} and run.train == dataset  # clear: all of them
-    assert json.loads(live.mlp_remove(1)) == {"added": []} and run.train == dataset  # nothing left to undo
+    json.loads(training.mlp_add(1, 1, 1))
+    assert json.loads(training.mlp_remove(1)) == {"added": [[0.12, -1.5, -1]]}  # undo: the last one goes
+    assert json.loads(training.mlp_remove(-1)) == {"added": []} and run.train == dataset  # clear: all of them
+    assert json.loads(training.mlp_remove(1)) == {"added": []} and run.train == dataset  # nothing left to undo
 
 
 @pytest.mark.parametrize(
@@ -195,7 +198,7 @@ def test_a_clicked_point_joins_the_training_data_and_the_link_and_undo_takes_it_
     ],
 )
 def test_a_bad_or_hostile_setting_gives_one_line_naming_its_label_and_runs_nothing(raw, message):
-    answer = json.loads(live.mlp_start(json.dumps(raw)))
+    answer = json.loads(training.mlp_start(json.dumps(raw)))
     assert sorted(answer) == ["error", "key"] and answer["error"].startswith(message) and "\n" not in answer["error"]
     assert answer["key"] in (*raw, None)
     assert not Path("/tmp/live-pwned").exists()
@@ -213,47 +216,50 @@ def test_a_bad_or_hostile_setting_gives_one_line_naming_its_label_and_runs_nothi
     ],
 )
 def test_a_bad_or_hostile_word_list_gives_one_line(text, message):
-    answer = json.loads(live.gpt_start(json.dumps({"words": "mine", "list": text}), "anna\nbob"))
+    answer = json.loads(training.gpt_start(json.dumps({"words": "mine", "list": text}), "anna\nbob"))
     assert answer["key"] == "list" and answer["error"].startswith(message) and "\n" not in answer["error"]
     assert not Path("/tmp/live-pwned").exists()
 
 
 def test_a_pasted_word_list_is_lowered_and_its_blank_lines_skipped():
-    assert live.word_list("Anna\n\n  bob \nCLARA\n") == ["anna", "bob", "clara"]
+    assert training.word_list("Anna\n\n  bob \nCLARA\n") == ["anna", "bob", "clara"]
 
 
 def test_the_gpt_view_trains_exactly_as_the_command_lines_gpt():
     _, _, losses, _ = gpt.train_gpt(4, seed=7)
-    run = live.GptRun(live.gpt_settings({"seed": "7", "steps": "4"}), gpt.load_names())
+    run = training.GptRun(training.gpt_settings({"seed": "7", "steps": "4"}), gpt.load_names())
     assert [run.step() for _ in range(4)] == losses
     assert all(isinstance(s, str) and len(s) <= gpt.BLOCK_SIZE for s in run.samples(0.5, count=3))
 
 
+@pytest.mark.slow  # a whole grading or training: the slow tier
 def test_the_gpt_view_learns_a_pasted_list():
     raw = {"seed": "1", "steps": "150", "lr": "0.02", "words": "mine", "list": "abab\nabba\nbaba\n"}
-    answer = json.loads(live.gpt_start(json.dumps(raw), "the shipped names are not used"))
+    answer = json.loads(training.gpt_start(json.dumps(raw), "the shipped names are not used"))
     assert answer == {"settings": {"words": "mine", "steps": 150, "lr": 0.02, "seed": 1}, "words": 3, "vocabulary": 3}
-    losses = [json.loads(live.gpt_step())["loss"] for _ in range(150)]
+    losses = [json.loads(training.gpt_step())["loss"] for _ in range(150)]
     assert sum(losses[-20:]) < 0.7 * sum(losses[:20])
-    assert set("".join(json.loads(live.gpt_samples(0.3))["samples"])) <= {"a", "b"}
+    assert set("".join(json.loads(training.gpt_samples(0.3))["samples"])) <= {"a", "b"}
 
 
 def test_the_workers_calls_answer_json_for_the_page():
-    started = json.loads(live.mlp_start(json.dumps({"hidden": "4", "n": "40"})))
+    started = json.loads(training.mlp_start(json.dumps({"hidden": "4", "n": "40"})))
     assert sorted(started) == ["features", "frame", "settings", "test", "train"] and started["frame"]["step"] == 0
-    assert len(started["train"]) == 32 and len(started["frame"]["grid"]) == live.GRID
-    stepped = json.loads(live.mlp_step(3))
+    assert len(started["train"]) == 32 and len(started["frame"]["grid"]) == training.GRID
+    stepped = json.loads(training.mlp_step(3))
     assert stepped["step"] == 3 and len(stepped["losses"]) == 3
-    frame = json.loads(live.mlp_frame())
+    frame = json.loads(training.mlp_frame())
     assert frame["step"] == 3 and frame["ms_per_step"] > 0
-    assert json.loads(live.mlp_point(31, "[]"))["dot"].startswith("digraph grouped {")
-    past = json.loads(live.mlp_point(32, "[]"))
+    assert json.loads(training.mlp_point(31, "[]"))["dot"].startswith("digraph grouped {")
+    past = json.loads(training.mlp_point(32, "[]"))
     assert past == {"error": "training point must be from 0 to 31, got 32", "key": "point"}
-    word = json.loads(live.mlp_point("x", "[]"))["error"]
+    word = json.loads(training.mlp_point("x", "[]"))["error"]
     assert word == "training point must be a whole number from 0 to 31, got 'x'"
-    forms = json.loads(live.forms())
-    assert [s["key"] for s in forms["mlp"]] == [s.key for s in live.MLP_SETTINGS] and forms["extent"] == datasets.EXTENT
+    forms = json.loads(training.forms())
+    assert [s["key"] for s in forms["mlp"]] == [s.key for s in training.MLP_SETTINGS] and forms[
+        "extent"
+    ] == datasets.EXTENT
     lr = next(s for s in forms["mlp"] if s["key"] == "lr")
     assert (lr["label"], lr["low"], lr["high"], lr["default"]) == ("learning rate", 1e-5, 10, "0.1")
-    json.loads(live.gpt_start('{"steps": "2", "words": "mine", "list": "abab\\nbaba"}', ""))
-    assert json.loads(live.gpt_step())["step"] == 1
+    json.loads(training.gpt_start('{"steps": "2", "words": "mine", "list": "abab\\nbaba"}', ""))
+    assert json.loads(training.gpt_step())["step"] == 1

@@ -6,9 +6,9 @@ first, then DotNotFound says how many were written and how to install Graphviz (
 import shutil
 
 from ..check.gallery import DEMO, GALLERY, on_values
+from ..draw import graph as drawing
+from ..draw.graph import DotNotFound, svg
 from ..files import write_atomic
-from . import graph as drawing
-from .graph import DotNotFound, svg
 
 INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
 

@@ -89,7 +89,7 @@ def _text(x):
     return str(int(x)) if isinstance(x, float) and x.is_integer() and abs(x) < 1e15 else str(x)
 
 
-def checked(settings, raw):
+def read_settings(settings, raw):
     """The settings' checked values from the link's strings (a missing one takes its default)."""
     keys = [s.key for s in settings]
     unknown = sorted(set(raw) - set(keys))

@@ -7,9 +7,9 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 import html
 
 from ..check.gallery import DEMO, on_values
+from ..draw.graph import draw, fmt, inline_svg
 from ..files import write_atomic
 from ..teach.stepper import node_name, terms
-from .graph import draw, fmt, inline_svg
 
 
 def replay(out):
