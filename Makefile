@@ -31,6 +31,12 @@ $(STAMP): requirements-dev.lock requirements.txt tools/install.sh pyproject.toml
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# The playground's npm packages (Pyodide, viz.js, CodeMirror, marked, axe-core), from its lock: once, for every target
+NPM := playground/node_modules/.installed
+$(NPM): playground/package-lock.json
+	npm ci --prefix playground --no-audit --no-fund
+	touch $@
+
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,11 +89,10 @@ else
 endif
 
 .PHONY: bench-breakdown
-bench-breakdown: $(STAMP) ## Where a GPT step's time goes: gc, allocation, dispatch, sort (PY=python3.13, PY=pyodide)
+bench-breakdown: $(STAMP) $(NPM) ## Where a GPT step's time goes: gc, allocation, dispatch, sort (PY=python3.13, PY=pyodide)
 ifeq ($(PY),)
 	$(VENV_PY) -m benchmarks.breakdown $(BENCH_ARGS)
 else ifeq ($(PY),pyodide)
-	npm ci --prefix playground --no-audit --no-fund
 	node benchmarks/pyodide.mjs $(VENV) breakdown $(BENCH_ARGS)
 else
 	bash tools/bench-venv.sh $(PY) $(BENCH_VENV) requirements-dev.lock
@@ -95,8 +100,7 @@ else
 endif
 
 .PHONY: bench-pyodide
-bench-pyodide: $(STAMP) ## The training steps in the playground's pinned Pyodide (CPython in WebAssembly) under Node
-	npm ci --prefix playground --no-audit --no-fund
+bench-pyodide: $(STAMP) $(NPM) ## The training steps in the playground's pinned Pyodide (CPython in WebAssembly) under Node
 	node benchmarks/pyodide.mjs $(VENV) $(BENCH_ARGS)
 
 .PHONY: bench-pythons
@@ -117,20 +121,22 @@ versus: $(STAMP) ## This engine against its version at git revision REV (default
 DIR ?= exercises
 PORT ?= 8000
 
+.PHONY: docs
+docs: $(STAMP) ## Build the docs site with --strict into build/docs/ (mkdocs, Material, the API from the docstrings)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 .PHONY: playground
-playground: $(STAMP) ## Build the browser playground from pinned npm packages and serve it on http://127.0.0.1:8000
-	npm ci --prefix playground --no-audit --no-fund
+playground: $(STAMP) $(NPM) ## Build the browser playground from pinned npm packages and serve it on http://127.0.0.1:8000
 	$(VENV_PY) playground/build.py
 	$(VENV_PY) playground/serve.py --port $(PORT)
 
 .PHONY: site
-site: $(STAMP) ## Build the playground as a static site in build/site/, for GitHub Pages or any static host
-	npm ci --prefix playground --no-audit --no-fund
+site: $(STAMP) $(NPM) ## The playground in build/site/ and the docs site in build/site/docs/, for GitHub Pages
 	$(VENV_PY) playground/build.py --site build/site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir build/site/docs
 
 .PHONY: bench-playground
-bench-playground: $(STAMP) ## The playground's figures in headless Chromium: load times, bytes per view, training speed
-	npm ci --prefix playground --no-audit --no-fund
+bench-playground: $(STAMP) $(NPM) ## The playground's figures in headless Chromium: load times, bytes per view, training speed
 	$(VENV_PY) playground/build.py
 	$(VENV_PY) -m benchmarks.playground $(BENCH_ARGS)
 

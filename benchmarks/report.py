@@ -1,4 +1,5 @@
-"""The benchmark's outputs: the Markdown table, the log-log plot and README.md's performance section."""
+"""The benchmark's outputs: the Markdown tables and the log-log plot. docs/performance.md includes the tables from
+benchmarks/results/ as they are written: no prose is ever rewritten."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
-from engine.files import save_figure, write_atomic
+from engine.files import save_figure
 
 from . import engines
 
@@ -158,19 +159,6 @@ def plot(res, stem):
     paths = save_figure(fig, stem)
     plt.close(fig)
     return paths
-
-
-BENCH_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
-PYTHONS_MARKERS = ("<!-- pythons:start -->", "<!-- pythons:end -->")
-
-
-def update_readme(readme, text, markers=BENCH_MARKERS):
-    """Put the text between the markers of README.md's performance section."""
-    start, end = markers
-    doc = readme.read_text()
-    if start in doc and end in doc:
-        head, rest = doc.split(start, 1)
-        write_atomic(readme, f"{head}{start}\n{text}{end}{rest.split(end, 1)[1]}")
 
 
 def _python_name(m):

@@ -1,4 +1,4 @@
-"""The benchmark run: python -m benchmarks [--full] [--out DIR] [--no-readme]   (make bench, make bench FULL=1)
+"""The benchmark run: python -m benchmarks [--full] [--out DIR]   (make bench, make bench FULL=1)
 
 The quick profile (the default) times every workload on samples of 200,000 nodes and finishes in
 about three minutes here; --full adds the 1,000,000-step chain and samples of 1,000,000 nodes.
@@ -160,7 +160,6 @@ def main(argv=None):
         help="write only this Python's row of the table of Pythons (results/pythons/), not the main results",
     )
     p.add_argument("--out", type=Path, default=RESULTS, help="output folder of the main results")
-    p.add_argument("--no-readme", action="store_true", help="leave README.md's performance tables alone")
     args = p.parse_args(argv)
     if args.samples < 3:
         p.error("--samples must be at least 3: a median and a spread need them")
@@ -176,14 +175,10 @@ def main(argv=None):
             write_atomic(args.out / "latest.md", text)
             write_atomic(args.out / "latest.json", json.dumps(res, indent=2) + "\n")
             paths = report.plot(res, args.out / "scaling") if res["scaling"]["ours"] else []
-            if not args.no_readme:
-                report.update_readme(ROOT / "README.md", text)
             print(f"wrote {args.out / 'latest.md'}, latest.json, {', '.join(x.name for x in paths)}")
         print(text)
         table = report.pythons_table(PYTHONS)
         write_atomic(RESULTS / "pythons.md", table)
-        if not args.no_readme:
-            report.update_readme(ROOT / "README.md", table, report.PYTHONS_MARKERS)
         print(table)
     except OutputError as e:
         print(f"error: {e}", file=sys.stderr)
