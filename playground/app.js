@@ -49,7 +49,9 @@ async function loadView(name) {  // the view's scripts, then its start(link) onc
   return view.started;
 }
 
-function fmt(x) { return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x); }
+function fmt(x, digits = 6) {  // a number as the page shows it; inf, -inf and nan as Python writes them; null as nothing
+  return x === null || x === undefined ? "" : Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x);
+}
 
 let playing = null;  // the timer of "play", or null
 

@@ -3,7 +3,6 @@
 // for each grading; the verdict is computed in the page's Python worker; only data crosses between them. window.playground.grade(source) is the same
 // for course tools: a Promise of the scorecard of `grade DIR --json`, which loads this view first (app.js).
 const STORE = "mini-autograd-engine/exercises/engine.py";
-const ex$ = (id) => document.getElementById(id);
 
 const grader = python;  // the page's Python worker (app.js): it holds the grading and never loads a learner's code
 let editor = null, fresh = "", lastPictures = null, timeLimit = null;
@@ -49,9 +48,9 @@ async function gradeSource(source, progress = () => {}) {
 }
 
 function showScorecard(card) {
-  const body = ex$("scorecard").querySelector("tbody");
+  const body = $("scorecard").querySelector("tbody");
   body.replaceChildren();
-  ex$("score").textContent = card.summary;
+  $("score").textContent = card.summary;
   for (const r of card.exercises) {
     const tr = document.createElement("tr");
     tr.dataset.status = r.status;
@@ -66,24 +65,24 @@ function showScorecard(card) {
 
 function showPictures(pictures) {
   // the counterexample of the first wrong rule: your gradients beside the reference's, the first node that differs outlined
-  ex$("counterexample").hidden = !pictures;
+  $("counterexample").hidden = !pictures;
   if (!pictures) return;
-  ex$("counterexample-title").textContent = pictures.title;
-  ex$("yours").replaceChildren(viz.renderSVGElement(pictures.yours));
-  ex$("reference").replaceChildren(viz.renderSVGElement(pictures.reference));
+  $("counterexample-title").textContent = pictures.title;
+  $("yours").replaceChildren(viz.renderSVGElement(pictures.yours));
+  $("reference").replaceChildren(viz.renderSVGElement(pictures.reference));
 }
 
 async function onGrade() {
-  ex$("grade").disabled = true;
+  $("grade").disabled = true;
   try {
-    const card = await gradeSource(editor.getValue(), (text) => { ex$("grade-status").textContent = text; });
+    const card = await gradeSource(editor.getValue(), (text) => { $("grade-status").textContent = text; });
     showScorecard(card);
     showPictures(lastPictures);
-    ex$("grade-status").textContent = "graded";
+    $("grade-status").textContent = "graded";
   } catch (e) {
-    ex$("grade-status").textContent = `grading failed: ${e.message}`;
+    $("grade-status").textContent = `grading failed: ${e.message}`;
   } finally {
-    ex$("grade").disabled = false;
+    $("grade").disabled = false;
   }
 }
 
@@ -98,24 +97,24 @@ function download() {
 async function startExercises() {
   const w = JSON.parse(await grader.call("workspace"));
   fresh = w.source;
-  editor = CodeMirror(ex$("editor"), {
+  editor = CodeMirror($("editor"), {
     value: localStorage.getItem(STORE) || fresh, mode: "python", lineNumbers: true, indentUnit: 4,
     viewportMargin: 20, inputStyle: "contenteditable",
     extraKeys: { Esc: (cm) => cm.getInputField().blur() },  // Tab indents; Esc, then Tab, leaves (no keyboard trap)
   });
   editor.getInputField().setAttribute("aria-label", "engine.py, your workspace");
   editor.on("change", () => localStorage.setItem(STORE, editor.getValue()));
-  ex$("grade").onclick = onGrade;
-  ex$("reset").onclick = () => { if (confirm("Start again from a fresh workspace?")) editor.setValue(fresh); };
-  ex$("download").onclick = download;
-  ex$("grade").disabled = false;
-  ex$("grade-status").textContent = "ready";
+  $("grade").onclick = onGrade;
+  $("reset").onclick = () => { if (confirm("Start again from a fresh workspace?")) editor.setValue(fresh); };
+  $("download").onclick = download;
+  $("grade").disabled = false;
+  $("grade-status").textContent = "ready";
   window.playground.exercisesReady = true;
 }
 
 window.playground.editor = () => editor;
 window.views.exercises = {
-  start: () => startExercises().catch((e) => { ex$("grade-status").textContent = `failed: ${e.message}`; }),
+  start: () => startExercises().catch((e) => { $("grade-status").textContent = `failed: ${e.message}`; }),
   show: () => { toLink(); if (editor) editor.refresh(); },
   hide: () => {},
   grade: gradeSource,

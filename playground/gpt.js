@@ -1,7 +1,6 @@
 // The GPT view: microgpt's model (engine/models/gpt.py) trains in the page's Python worker, one word per step
 // (engine/playground/training.py). The page asks for one step at a time, so Pause takes effect after the step in flight.
 // The shipped first names are fetched only when this view is first shown.
-const g$ = (id) => document.getElementById(id);
 const gpt = { settings: null, running: false, generation: 0, losses: [], ms: [], names: null, lastDraw: 0 };
 const MAX_LINK_LIST = 4000;  // a pasted list longer than this stays out of the link
 
@@ -9,11 +8,11 @@ async function names() { return (gpt.names ||= await (await fetch("vendor/names.
 
 function gptLink() {
   const link = linkStrings(gpt.settings);
-  if (link.words === "mine" && g$("gpt-list").value.length <= MAX_LINK_LIST) link.list = g$("gpt-list").value;
+  if (link.words === "mine" && $("gpt-list").value.length <= MAX_LINK_LIST) link.list = $("gpt-list").value;
   return link;
 }
 
-const formGpt = () => readForm(g$("gpt-settings"), gpt.form);
+const formGpt = () => readForm($("gpt-settings"), gpt.form);
 
 async function bothGpt(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
   const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
@@ -36,16 +35,16 @@ async function startGpt(raw, fallback = false) {
   const [r] = await bothGpt("gpt_start", JSON.stringify(raw), await names());
   if (fallback && r.error) {  // a link's setting or list refused: its line stays up while the defaults start
     await startGpt({});
-    g$("gpt-error").textContent = r.error;
+    $("gpt-error").textContent = r.error;
     return;
   }
-  g$("gpt-error").textContent = r.error || "";
-  if (r.error) { markInvalid(g$("gpt-settings"), r.key); return; }
+  $("gpt-error").textContent = r.error || "";
+  if (r.error) { markInvalid($("gpt-settings"), r.key); return; }
   if (generation !== gpt.generation) return;
   Object.assign(gpt, { settings: r.settings, losses: [], ms: [], reference: [], referenceMs: [], mean: null, parts: null });
-  fillForm(g$("gpt-settings"), gpt.form, r.settings);
-  g$("gpt-samples").replaceChildren();
-  g$("gpt-status").textContent = `${r.words.toLocaleString("en")} words, ${r.vocabulary} tokens`;
+  fillForm($("gpt-settings"), gpt.form, r.settings);
+  $("gpt-samples").replaceChildren();
+  $("gpt-status").textContent = `${r.words.toLocaleString("en")} words, ${r.vocabulary} tokens`;
   report("gpt", { step: 0, loss: null });
   if (window.playground.view === "gpt") toLink(gptLink());
   drawGpt();
@@ -55,7 +54,7 @@ async function drawGpt() {
   gpt.lastDraw = performance.now();
   const n = gpt.losses.length, window50 = means(gpt.losses);
   gpt.mean = n ? window50[n - 1] : null;
-  lineChart(g$("gpt-chart"), gpt.losses.map((_, i) => i + 1), [
+  lineChart($("gpt-chart"), gpt.losses.map((_, i) => i + 1), [
     { label: "loss of the step's word", values: gpt.losses, color: "#a8cbe8", width: 0.8 },
     { label: "mean of the last 50", values: window50, color: "#1f78b4" },
     ...(gpt.reference.length ? [{ label: "reference's mean", values: means(gpt.reference), color: "#555", width: 2.5 }] : []),
@@ -66,20 +65,20 @@ async function drawGpt() {
   if (comparing() && n) {
     const { step } = JSON.parse(await python.call("parting", JSON.stringify(gpt.losses), JSON.stringify(gpt.reference)));
     gpt.parts = step;
-    g$("gpt-compare").textContent = step === null ? `your engine's losses are the reference's, step for step (${n} steps)`
+    $("gpt-compare").textContent = step === null ? `your engine's losses are the reference's, step for step (${n} steps)`
       : `your engine's loss parts from the reference's at step ${step}`;
   } else {
-    g$("gpt-compare").textContent = "";
+    $("gpt-compare").textContent = "";
   }
-  g$("gpt-figures").textContent = n ? `step ${n} of ${gpt.settings.steps}   loss ${fmt4(gpt.losses[n - 1])}   mean of the last 50 ${fmt4(window50[n - 1])}   ${ms.toFixed(1)} ms per step` : "step 0";
+  $("gpt-figures").textContent = n ? `step ${n} of ${gpt.settings.steps}   loss ${fmt(gpt.losses[n - 1], 4)}   mean of the last 50 ${fmt(window50[n - 1], 4)}   ${ms.toFixed(1)} ms per step` : "step 0";
 }
 
 async function sampleGpt() {
-  const t = g$("gpt-temperature").value;
+  const t = $("gpt-temperature").value;
   const r = JSON.parse(await trainer().call("gpt_samples", t, 5));
   const li = document.createElement("li");
   li.textContent = `step ${r.step}, temperature ${r.temperature}: ${r.samples.join(", ")}`;
-  g$("gpt-samples").prepend(li);
+  $("gpt-samples").prepend(li);
   report("gpt", { samples: r.samples });
 }
 
@@ -91,7 +90,7 @@ function recordGpt([r, twin]) {  // a step's answers: {step, loss, ms}, the refe
 }
 
 async function loopGpt() {
-  const generation = gpt.generation, every = () => Math.max(1, Number(g$("gpt-every").value) || 100);
+  const generation = gpt.generation, every = () => Math.max(1, Number($("gpt-every").value) || 100);
   while (gpt.running && generation === gpt.generation) {
     const answers = await bothGpt("gpt_step"), r = answers[0];
     if (generation !== gpt.generation) return;
@@ -115,17 +114,17 @@ async function stepGpt() {
 window.views.gpt = {
   start: async (link) => {
     gpt.form = (await forms()).gpt;
-    buildForm(g$("gpt-fields"), gpt.form);
-    g$("gpt-play").onclick = () => (gpt.running ? pauseGpt() : playGpt());
-    g$("gpt-step").onclick = stepGpt;
-    g$("gpt-reset").onclick = () => startGpt(formGpt());
-    g$("gpt-sample").onclick = sampleGpt;
-    g$("gpt-settings").onchange = (e) => {  // how often to sample is no setting of the training: it restarts nothing
-      if (e.target !== g$("gpt-every")) startGpt(formGpt());
+    buildForm($("gpt-fields"), gpt.form);
+    $("gpt-play").onclick = () => (gpt.running ? pauseGpt() : playGpt());
+    $("gpt-step").onclick = stepGpt;
+    $("gpt-reset").onclick = () => startGpt(formGpt());
+    $("gpt-sample").onclick = sampleGpt;
+    $("gpt-settings").onchange = (e) => {  // how often to sample is no setting of the training: it restarts nothing
+      if (e.target !== $("gpt-every")) startGpt(formGpt());
     };
-    g$("gpt-temperature").oninput = () => { g$("gpt-temperature-value").textContent = g$("gpt-temperature").value; };
+    $("gpt-temperature").oninput = () => { $("gpt-temperature-value").textContent = $("gpt-temperature").value; };
     const settings = link.view === "gpt" ? link.settings : {};
-    if (settings.list !== undefined) g$("gpt-list").value = settings.list;
+    if (settings.list !== undefined) $("gpt-list").value = settings.list;
     await startGpt(settings, true);
     if (link.view === "gpt" && link.play) playGpt();
   },

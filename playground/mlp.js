@@ -3,13 +3,12 @@
 // asks for one step at a time, so Pause takes effect after the step in flight; between steps it asks for a frame
 // (losses, the heatmap, the network, the first parameters) at most four times a second, and redraws one point's
 // graph every two seconds while training runs (at once when paused).
-const m$ = (id) => document.getElementById(id);
 const mlp = {
   settings: null, train: [], test: [], features: [], running: false, generation: 0, history: [], frame: null,
   toggled: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], cursor: [0, 0], form: null, extent: 2,
 };
 
-const formSettings = () => readForm(m$("mlp-settings"), mlp.form);
+const formSettings = () => readForm($("mlp-settings"), mlp.form);
 
 async function both(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
   const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
@@ -24,20 +23,20 @@ async function startRun(raw, fallback = false) {
   const [r] = await both("mlp_start", JSON.stringify(raw));
   if (fallback && r.error) {  // a link's setting refused: its line stays up while the defaults start
     await startRun({});
-    m$("mlp-error").textContent = r.error;
+    $("mlp-error").textContent = r.error;
     return;
   }
-  m$("mlp-error").textContent = r.error || "";
-  if (r.error) { markInvalid(m$("mlp-settings"), r.key); return; }
+  $("mlp-error").textContent = r.error || "";
+  if (r.error) { markInvalid($("mlp-settings"), r.key); return; }
   if (generation !== mlp.generation) return;
   Object.assign(mlp, {
     settings: r.settings, train: r.train, test: r.test, features: r.features, history: [], stepTimes: [],
     losses: { yours: [], reference: [] }, parts: null,
   });
   mlp.toggled.clear();
-  m$("mlp-point").max = r.train.length - 1;
-  if (Number(m$("mlp-point").value) > r.train.length - 1) m$("mlp-point").value = 0;
-  fillForm(m$("mlp-settings"), mlp.form, r.settings);
+  $("mlp-point").max = r.train.length - 1;
+  if (Number($("mlp-point").value) > r.train.length - 1) $("mlp-point").value = 0;
+  fillForm($("mlp-settings"), mlp.form, r.settings);
   if (window.playground.view === "mlp") toLink(linkStrings(r.settings));
   await showFrame(r.frame, true);
 }
@@ -55,11 +54,11 @@ async function frames() {  // the run's frame; with your engine, the reference's
 }
 
 async function compare() {  // where your engine's minibatch losses part from the reference's, said under the chart
-  if (!comparing()) { m$("mlp-compare").textContent = ""; return; }
+  if (!comparing()) { $("mlp-compare").textContent = ""; return; }
   const { step } = JSON.parse(await python.call("parting", JSON.stringify(mlp.losses.yours), JSON.stringify(mlp.losses.reference)));
   mlp.parts = step;
   report("mlp", { parts: step });
-  m$("mlp-compare").textContent = !mlp.losses.yours.length ? ""
+  $("mlp-compare").textContent = !mlp.losses.yours.length ? ""
     : step === null ? `your engine's losses are the reference's, step for step (${mlp.losses.yours.length} steps)`
       : `your engine's loss parts from the reference's at step ${step}` + (engines.check?.failing.length ? ` (the grader: ${engines.warning.replace(/: its training.*$/, "")})` : "");
 }
@@ -72,7 +71,7 @@ async function showFrame(f, withGraph) {
   drawHeatmap();
   drawNetwork();
   const h = mlp.history, steps = h.map((r) => r.step);
-  lineChart(m$("mlp-chart"), steps, [
+  lineChart($("mlp-chart"), steps, [
     { label: "train loss", values: h.map((r) => r.train_loss), color: "#1f78b4" },
     { label: "test loss", values: h.map((r) => r.test_loss ?? NaN), color: "#d95f02" },
     ...(comparing() ? [{ label: "reference's train", values: h.map((r) => r.reference_loss ?? NaN), color: "#555", width: 2.5 }] : []),
@@ -85,20 +84,20 @@ async function showFrame(f, withGraph) {
   const rate = times.length > 1 ? (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) : null;
   report("mlp", { stepsPerSecond: rate });
   const accuracy = (x) => (x === null ? "" : `, accuracy ${Math.round(100 * x)}%`);
-  m$("mlp-figures").textContent = `step ${f.step}   train loss ${fmt4(f.train_loss)}${accuracy(f.train_accuracy)}`
-    + (f.test_loss === null ? "" : `   test loss ${fmt4(f.test_loss)}${accuracy(f.test_accuracy)}`)
+  $("mlp-figures").textContent = `step ${f.step}   train loss ${fmt(f.train_loss, 4)}${accuracy(f.train_accuracy)}`
+    + (f.test_loss === null ? "" : `   test loss ${fmt(f.test_loss, 4)}${accuracy(f.test_accuracy)}`)
     + (rate ? `   ${rate.toFixed(1)} steps/s` : "") + (f.ms_per_step ? `   ${f.ms_per_step.toFixed(1)} ms in Python per step` : "");
   paramTable(f.params);
   if (withGraph || !mlp.running || performance.now() - mlp.lastGraph > 2000) await drawGraph();
 }
 
 function paramTable(params) {
-  m$("mlp-params").querySelector("tbody").replaceChildren(...params.map((p) => {
+  $("mlp-params").querySelector("tbody").replaceChildren(...params.map((p) => {
     const tr = document.createElement("tr");
     tr.dataset.name = p.name;
     for (const key of ["name", "value", "grad", "update", "m", "v"]) {
       const td = document.createElement("td");
-      td.textContent = key === "name" ? p.name : fmt4(p[key]);
+      td.textContent = key === "name" ? p.name : fmt(p[key], 4);
       if (key !== "name" && p[key] !== null) td.dataset.exact = String(p[key]);  // every bit, for tests and tools
       tr.append(td);
     }
@@ -122,12 +121,12 @@ function picture(values, side, discrete = false) {  // a canvas of side x side c
 const at = (p, W, H) => [((p[0] + mlp.extent) / (2 * mlp.extent)) * W, ((mlp.extent - p[1]) / (2 * mlp.extent)) * H];
 
 function drawHeatmap() {
-  const canvas = m$("mlp-heatmap"), ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  const canvas = $("mlp-heatmap"), ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const grid = mlp.frame.grid;
-  ctx.imageSmoothingEnabled = !m$("mlp-discrete").checked;
-  ctx.drawImage(picture(grid.flat(), grid.length, m$("mlp-discrete").checked), 0, 0, W, H);
-  const chosen = Number(m$("mlp-point").value);
-  const sets = m$("mlp-show-test").checked ? [[mlp.train, false], [mlp.test, true]] : [[mlp.train, false]];
+  ctx.imageSmoothingEnabled = !$("mlp-discrete").checked;
+  ctx.drawImage(picture(grid.flat(), grid.length, $("mlp-discrete").checked), 0, 0, W, H);
+  const chosen = Number($("mlp-point").value);
+  const sets = $("mlp-show-test").checked ? [[mlp.train, false], [mlp.test, true]] : [[mlp.train, false]];
   for (const [points, test] of sets) {
     points.forEach(([p, label], index) => {
       const [x, y] = at(p, W, H);
@@ -161,7 +160,7 @@ function svgElement(name, attributes) {
 }
 
 function drawNetwork() {
-  const side = Math.round(Math.sqrt(mlp.features[0].picture.length)), grads = m$("mlp-show-grads").checked;
+  const side = Math.round(Math.sqrt(mlp.features[0].picture.length)), grads = $("mlp-show-grads").checked;
   const columns = [mlp.features.map((f) => ({ name: f.words, picture: f.picture })), ...mlp.frame.network];
   const tallest = Math.max(...columns.map((c) => c.length));
   const y = (c, i) => 24 + (tallest - columns[c].length) * GAP_Y / 2 + i * GAP_Y;
@@ -174,11 +173,11 @@ function drawNetwork() {
       x1: c * GAP_X + NODE, y1: y(c, i) + NODE / 2, x2: (c + 1) * GAP_X, y2: y(c + 1, j) + NODE / 2, tabindex: 0,
       stroke: v > 0 ? "#1f78b4" : "#d95f02", "stroke-width": size(v, top), "stroke-opacity": 0.8,
     });
-    const words = `${neuron.name}.w${i + 1} = ${fmt4(w)}, gradient ${fmt4(neuron.wgrad[i])}`;
+    const words = `${neuron.name}.w${i + 1} = ${fmt(w, 4)}, gradient ${fmt(neuron.wgrad[i], 4)}`;
     line.setAttribute("aria-label", words);
     line.append(svgElement("title", {}));
     line.firstChild.textContent = words;
-    const read = () => { m$("mlp-edge").textContent = words; };
+    const read = () => { $("mlp-edge").textContent = words; };
     line.addEventListener("mouseenter", read);
     line.addEventListener("focus", read);
     svg.append(line);
@@ -190,7 +189,7 @@ function drawNetwork() {
     svg.append(svgElement("image", { x: c * GAP_X, y: y(c, i), width: NODE, height: NODE, href: canvas.toDataURL(), "image-rendering": "pixelated" }));
     const box = svgElement("rect", { x: c * GAP_X, y: y(c, i), width: NODE, height: NODE, fill: "none", stroke: "#555" });
     box.append(svgElement("title", {}));
-    box.firstChild.textContent = c === 0 ? `input ${node.name}` : `${node.name}: bias ${fmt4(node.b)}, gradient ${fmt4(node.bgrad)}`;
+    box.firstChild.textContent = c === 0 ? `input ${node.name}` : `${node.name}: bias ${fmt(node.b, 4)}, gradient ${fmt(node.bgrad, 4)}`;
     svg.append(box);
     const text = svgElement("text", { x: c * GAP_X + NODE / 2, y: y(c, i) - 4, "text-anchor": "middle", "font-size": 10 });
     text.textContent = c === 0 ? node.name : c === columns.length - 1 ? "output" : node.name;
@@ -209,7 +208,7 @@ function drawNetwork() {
       svg.append(button);
     }
   });
-  m$("mlp-network").replaceChildren(svg);
+  $("mlp-network").replaceChildren(svg);
 }
 
 function resize(layer, by) {  // the network's +/- buttons: a neuron more or less in a layer, or a layer more or less
@@ -222,10 +221,10 @@ function resize(layer, by) {  // the network's +/- buttons: a neuron more or les
 
 async function drawGraph() {
   mlp.lastGraph = performance.now();
-  const r = JSON.parse(await trainer().call("mlp_point", m$("mlp-point").value, JSON.stringify([...mlp.toggled])));  // the neurons clicked open or shut
-  m$("mlp-point-error").textContent = r.error || "";
-  m$("mlp-point").toggleAttribute("aria-invalid", Boolean(r.error));
-  if (r.error) { m$("mlp-graph").replaceChildren(); return; }
+  const r = JSON.parse(await trainer().call("mlp_point", $("mlp-point").value, JSON.stringify([...mlp.toggled])));  // the neurons clicked open or shut
+  $("mlp-point-error").textContent = r.error || "";
+  $("mlp-point").toggleAttribute("aria-invalid", Boolean(r.error));
+  if (r.error) { $("mlp-graph").replaceChildren(); return; }
   const svg = viz.renderSVGElement(r.dot);
   for (const g of svg.querySelectorAll("[id^=group-]")) {
     g.addEventListener("click", () => {
@@ -234,7 +233,7 @@ async function drawGraph() {
       drawGraph();
     });
   }
-  m$("mlp-graph").replaceChildren(svg);
+  $("mlp-graph").replaceChildren(svg);
   report("mlp", { point: r.index });
 }
 
@@ -268,7 +267,7 @@ async function stepMlp() {
 }
 
 function plane(event) {  // where an event on the picture is: [x, y] in the plane and [px, py] on the canvas
-  const canvas = m$("mlp-heatmap"), box = canvas.getBoundingClientRect();
+  const canvas = $("mlp-heatmap"), box = canvas.getBoundingClientRect();
   const fx = (event.clientX - box.left) / box.width, fy = (event.clientY - box.top) / box.height;
   return [[fx * 2 * mlp.extent - mlp.extent, mlp.extent - fy * 2 * mlp.extent], [fx * canvas.width, fy * canvas.height]];
 }
@@ -276,7 +275,7 @@ function plane(event) {  // where an event on the picture is: [x, y] in the plan
 const chosenClass = (other) => Number(document.querySelector("input[name=mlp-class]:checked").value) * (other ? -1 : 1);
 
 function clicked(event) {  // a click on a training point chooses it for the graph below; elsewhere it adds a point
-  const [[x, y], [px, py]] = plane(event), canvas = m$("mlp-heatmap");
+  const [[x, y], [px, py]] = plane(event), canvas = $("mlp-heatmap");
   let nearest = -1, best = 8;
   mlp.train.forEach(([p], i) => {
     const [qx, qy] = at(p, canvas.width, canvas.height), d = Math.hypot(qx - px, qy - py);
@@ -287,7 +286,7 @@ function clicked(event) {  // a click on a training point chooses it for the gra
 }
 
 async function choosePoint(index) {
-  m$("mlp-point").value = index;
+  $("mlp-point").value = index;
   mlp.toggled.clear();
   drawHeatmap();
   await drawGraph();
@@ -308,7 +307,7 @@ function keyed(event) {  // the same from the keyboard: arrows move a cross, Ent
 
 async function addPoint(x, y, label) {
   const [r] = await both("mlp_add", x, y, label);
-  m$("mlp-error").textContent = r.error || "";
+  $("mlp-error").textContent = r.error || "";
   if (r.error) return;
   mlp.settings.added.push(r.added);
   mlp.train.push([[r.added[0], r.added[1]], r.added[2]]);
@@ -319,13 +318,13 @@ async function removePoints(count) {  // undo (1) or clear (-1)
   const [r] = await both("mlp_remove", count);
   mlp.train.splice(mlp.train.length - (mlp.settings.added.length - r.added.length));
   mlp.settings.added = r.added;
-  if (Number(m$("mlp-point").value) > mlp.train.length - 1) m$("mlp-point").value = 0;
+  if (Number($("mlp-point").value) > mlp.train.length - 1) $("mlp-point").value = 0;
   await pointsChanged();
 }
 
 async function pointsChanged() {
-  m$("mlp-point").max = mlp.train.length - 1;
-  fillForm(m$("mlp-settings"), mlp.form, { added: mlp.settings.added });
+  $("mlp-point").max = mlp.train.length - 1;
+  fillForm($("mlp-settings"), mlp.form, { added: mlp.settings.added });
   toLink(linkStrings(mlp.settings));
   if (!mlp.running) await showFrame(await frames(), true);
 }
@@ -341,40 +340,40 @@ async function setUp() {  // the form, once, from Python's description of the se
   const described = await forms();
   mlp.form = described.mlp;
   mlp.extent = described.extent;
-  buildForm(m$("mlp-settings"), mlp.form);
+  buildForm($("mlp-settings"), mlp.form);
 }
 
 async function preview(built) {  // before Python is ready: the default run at step 0, made at build time
   await setUp();
   Object.assign(mlp, { train: built.train, test: built.test, features: built.features, frame: built.frame });
-  fillForm(m$("mlp-settings"), mlp.form, built.settings);
+  fillForm($("mlp-settings"), mlp.form, built.settings);
   drawHeatmap();
   drawNetwork();
   paramTable(built.frame.params);
-  m$("mlp-status").textContent = "loading Python... (this picture was made when the site was built)";
+  $("mlp-status").textContent = "loading Python... (this picture was made when the site was built)";
 }
 
 window.views.mlp = {
   preview,
   start: async (link) => {
     await setUp();
-    m$("mlp-play").onclick = () => (mlp.running ? pauseMlp() : playMlp());
-    m$("mlp-step").onclick = stepMlp;
-    m$("mlp-reset").onclick = () => startRun(formSettings());
-    m$("mlp-regenerate").onclick = regenerate;
-    m$("mlp-settings").onchange = () => startRun(formSettings());
-    m$("mlp-heatmap").onclick = clicked;
-    m$("mlp-heatmap").onkeydown = keyed;
-    m$("mlp-heatmap").onfocus = m$("mlp-heatmap").onblur = () => drawHeatmap();
-    m$("mlp-point").onchange = () => { mlp.toggled.clear(); drawGraph(); drawHeatmap(); };
-    m$("mlp-undo").onclick = () => removePoints(1);
-    m$("mlp-clear").onclick = () => removePoints(-1);
-    m$("mlp-show-test").onchange = m$("mlp-discrete").onchange = () => drawHeatmap();
-    m$("mlp-show-grads").onchange = () => drawNetwork();
-    m$("mlp-add-layer").onclick = () => resize(null, 1);
-    m$("mlp-remove-layer").onclick = () => resize(null, -1);
+    $("mlp-play").onclick = () => (mlp.running ? pauseMlp() : playMlp());
+    $("mlp-step").onclick = stepMlp;
+    $("mlp-reset").onclick = () => startRun(formSettings());
+    $("mlp-regenerate").onclick = regenerate;
+    $("mlp-settings").onchange = () => startRun(formSettings());
+    $("mlp-heatmap").onclick = clicked;
+    $("mlp-heatmap").onkeydown = keyed;
+    $("mlp-heatmap").onfocus = $("mlp-heatmap").onblur = () => drawHeatmap();
+    $("mlp-point").onchange = () => { mlp.toggled.clear(); drawGraph(); drawHeatmap(); };
+    $("mlp-undo").onclick = () => removePoints(1);
+    $("mlp-clear").onclick = () => removePoints(-1);
+    $("mlp-show-test").onchange = $("mlp-discrete").onchange = () => drawHeatmap();
+    $("mlp-show-grads").onchange = () => drawNetwork();
+    $("mlp-add-layer").onclick = () => resize(null, 1);
+    $("mlp-remove-layer").onclick = () => resize(null, -1);
     await startRun(link.view === "mlp" ? link.settings : {}, true);
-    m$("mlp-status").textContent = "ready";
+    $("mlp-status").textContent = "ready";
     if (link.view === "mlp" && link.play) playMlp();
   },
   show: () => {

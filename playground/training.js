@@ -52,7 +52,6 @@ function lineChart(canvas, x, series, { title = "", logLeft = false } = {}) {
   ctx.lineWidth = 1;
 }
 
-function fmt4(x) { return x === null || x === undefined ? "" : Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x); }
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -48,13 +48,14 @@ def _predict(page, text, right, wrong=0):
     return page.evaluate("window.playground.predictions")
 
 
-def _shot(page, name):
+def _shot(page, name):  # the top of the page: the lesson, then its view (tools/course_montage.py puts them together)
     SHOTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def test_a_learner_walks_the_course_from_one_value_to_a_gpt_on_their_own_engine(browser, site):
-    page = new_page(browser, width=1280, height=800)
+    page = new_page(browser, width=1280, height=1100)
     only_local(page, site)
     open_view(page, site, "#view=expression")
     page.click("#course-start")  # no progress yet: lesson 1

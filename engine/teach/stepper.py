@@ -1,6 +1,6 @@
 """backward(), explained one chain-rule term at a time: what the playground's stepper shows.
 
-For an expression of the expression language (engine/expr.py): the graph's DOT before and after
+For an expression of the expression language (engine/teach/expr.py): the graph's DOT before and after
 backprop (the same DOT that `python -m engine draw` writes), the gradients, a finite-difference
 check of each by the engine itself, and the steps. A step is one node and one of its inputs:
 d(out)/d(input) += d(out)/d(node) x d(node)/d(input), with the local derivative as a formula and a
