@@ -202,12 +202,13 @@ async function startExpression() {
 }
 
 async function openLink(link) {  // what loading the page with this link would show, without loading it again
+  const fresh = !VIEWS[link.view].started;  // a view started now has started from this very link
   await showView(link.view);
   if (link.view === "expression") {
     $("text").value = expressionText(link);
     setPredict(link.predict, link.answers === "hide");
     await render();
-  } else if (window.views[link.view].open) {
+  } else if (!fresh && window.views[link.view].open) {
     await window.views[link.view].open(link);
   }
 }

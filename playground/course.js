@@ -20,7 +20,6 @@ async function openLesson(number) {  // 1-based; sets the page up through the le
   const lesson = lessons[number - 1];
   await load("vendor/marked/marked.umd.js");
   Object.assign(course, { current: number, right: 0, asked: 0, renderedAt: window.playground.rendered });
-  window.playground.lesson = number;
   $("course").hidden = false;
   $("lesson-choice").replaceChildren(...lessons.map((l, i) => new Option(`${i + 1}. ${l.title}`, String(i + 1))));
   $("lesson-choice").value = String(number);
@@ -34,6 +33,7 @@ async function openLesson(number) {  // 1-based; sets the page up through the le
   link.set("lesson", String(number));
   history.replaceState(null, "", `#${link}`);
   await openLink(fromLink());
+  window.playground.lesson = number;  // said once its view is set up
   showProgress();
   await checkLesson();
 }

@@ -26,17 +26,17 @@ async function useEngine(source) {
   }
   if (engines.yours) engines.yours.stop();
   Object.assign(engines, { chosen: "yours", yours: worker, warning: check.warning, card, check });
-  window.playground.engine = "yours";
   engineLine("", check.warning);
   await restartTraining();
+  window.playground.engine = "yours";  // said once the views have started again on it
   return check;
 }
 
 async function useReference() {
   engines.chosen = "reference";
-  window.playground.engine = "reference";
   engineLine("", "");
   await restartTraining();
+  window.playground.engine = "reference";
 }
 
 async function restartTraining() {  // the training views that have started start again, on the chosen engine

@@ -103,7 +103,9 @@ def test_a_learner_walks_the_course_from_one_value_to_a_gpt_on_their_own_engine(
 
     page.click("#lesson-next")  # a GPT on your engine
     page.wait_for_function("window.playground.lesson === 8 && window.playground.view === 'gpt'")
-    page.wait_for_function("window.playground.engine === 'yours' && window.playground.gpt.state().settings !== null")
+    page.wait_for_function(  # the GPT view loads its script first: until then window.playground.gpt is null
+        "window.playground.engine === 'yours' && (window.playground.gpt?.state().settings ?? null) !== null"
+    )
     page.click("#gpt-play")
     _done(page, 8)
     page.evaluate("window.playground.gpt.pause()")
