@@ -78,7 +78,9 @@ $("course-start").onclick = async () => {
   const next = lessons.findIndex((_, i) => !done.includes(i + 1));
   await openLesson(next < 0 ? 1 : next + 1);
 };
-setInterval(() => { if (course.current && window.playground.ready) checkLesson(); }, 1000);
+setInterval(() => {  // a lesson not yet done asks Python each second; one done stays done and asks nothing
+  if (course.current && window.playground.ready && !progress().includes(course.current)) checkLesson();
+}, 1000);
 
 // --- predict mode ---------------------------------------------------------------------------------------------
 

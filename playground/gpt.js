@@ -14,11 +14,6 @@ function gptLink() {
 
 const formGpt = () => readForm($("gpt-settings"), gpt.form);
 
-async function bothGpt(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
-  const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
-  return [JSON.parse(mine), twin === null ? null : JSON.parse(twin)];
-}
-
 function means(losses) {  // the mean of the last 50 losses at each step, for the chart
   const out = [];
   let sum = 0;
@@ -32,7 +27,7 @@ function means(losses) {  // the mean of the last 50 losses at each step, for th
 async function startGpt(raw, fallback = false) {
   pauseGpt();
   const generation = ++gpt.generation;
-  const [r] = await bothGpt("gpt_start", JSON.stringify(raw), await names());
+  const [r] = await both("gpt_start", JSON.stringify(raw), await names());
   if (fallback && r.error) {  // a link's setting or list refused: its line stays up while the defaults start
     await startGpt({});
     $("gpt-error").textContent = r.error;
@@ -92,7 +87,7 @@ function recordGpt([r, twin]) {  // a step's answers: {step, loss, ms}, the refe
 async function loopGpt() {
   const generation = gpt.generation, every = () => Math.max(1, Number($("gpt-every").value) || 100);
   while (gpt.running && generation === gpt.generation) {
-    const answers = await bothGpt("gpt_step"), r = answers[0];
+    const answers = await both("gpt_step"), r = answers[0];
     if (generation !== gpt.generation) return;
     recordGpt(answers);
     if (r.step % every() === 0) await sampleGpt();
@@ -107,7 +102,7 @@ const pauseGpt = () => pauseLoop(gpt, "gpt");
 
 async function stepGpt() {
   pauseGpt();
-  recordGpt(await bothGpt("gpt_step"));
+  recordGpt(await both("gpt_step"));
   await drawGpt();
 }
 

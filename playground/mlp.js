@@ -10,11 +10,6 @@ const mlp = {
 
 const formSettings = () => readForm($("mlp-settings"), mlp.form);
 
-async function both(op, ...args) {  // the run on the page; with your engine, also the reference's twin run
-  const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
-  return [JSON.parse(mine), twin === null ? null : JSON.parse(twin)];
-}
-
 async function startRun(raw, fallback = false) {
   // a new run from the settings' strings; a refused setting shows its line, keeps what was typed, and the run on
   // the page stays (from a link, the defaults start instead, so the page still works)
