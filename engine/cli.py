@@ -1,4 +1,4 @@
-"""The command line: python -m engine {demo,render,report,train,steps,gpt,draw,exercises,grade,autograder,gradebook}.
+"""The command line: python -m engine COMMAND; each command is a function below, its arguments declared above it.
 
 Exit codes: 0 done; 1 a gradient check failed or an output could not be written;
 2 bad arguments; 3 Graphviz `dot` is missing (the .dot files are still written);
@@ -19,16 +19,50 @@ from .files import OutputError, ensure_dir, write_atomic
 from .render import pictures, steps
 
 GPT_STEPS = 2000  # about two minutes here
-EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA, EXIT_NO_SANDBOX = (
-    1,
-    3,
-    4,
-    5,
-    6,
-    7,
-)  # 2: argparse's
+# Exit codes, as the module's docstring lists them; 2 is argparse's
+EXIT_FAIL, EXIT_NO_DOT, EXIT_NO_TORCH, EXIT_TOO_LARGE, EXIT_NO_EXTRA, EXIT_NO_SANDBOX = 1, 3, 4, 5, 6, 7
 # The packages of pyproject.toml's extras, by the name they import as
 EXTRAS = {"graphviz": "pictures", "numpy": "plots", "matplotlib": "plots", "names": "gpt", "tqdm": "gpt"}
+
+
+# Each command is a function that declares its arguments beside it with @command(...); parser() only collects them
+COMMANDS = {}
+
+
+def command(name, *arguments):
+    """Register `python -m engine NAME`, run by the decorated function; `arguments` are arg(...) declarations."""
+
+    def register(fn):
+        COMMANDS[name] = (fn, arguments)
+        return fn
+
+    return register
+
+
+def arg(*flags, **options):
+    """One argparse argument, as add_argument takes it."""
+    return flags, options
+
+
+def _folder(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty string")
+    return Path(text)
+
+
+def _positive(text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
+    return n
+
+
+def writes(default, what="output folder"):
+    """The --out argument: where a command writes."""
+    return arg("--out", type=_folder, default=Path(default), help=f"{what} (default: {default})")
 
 
 def _print_table(comparison):
@@ -38,6 +72,7 @@ def _print_table(comparison):
         print(f"{r.name:<10}{r.ours:>22.15g}{r.torch:>22.15g}{r.abs_diff:>11.2g}{r.rel_diff:>11.2g}  {ok}")
 
 
+@command("demo", writes("visualizations"))
 def cmd_demo(args):
     """Draw the demo expression before and after backprop; print our gradients beside PyTorch's."""
     out_dir = ensure_dir(args.out)
@@ -69,6 +104,7 @@ def _write_pictures(drawn, what="pictures"):
     return 0
 
 
+@command("render", writes("visualizations"))
 def cmd_render(args):
     """Write before/after .dot and .svg pictures of the demo, every gallery expression and the steps."""
     out_dir = ensure_dir(args.out)
@@ -80,6 +116,7 @@ def cmd_render(args):
     return status
 
 
+@command("steps", writes("visualizations/steps"))
 def cmd_steps(args):
     """Write one picture per backward step of the demo and a page to walk through them."""
     out_dir = ensure_dir(args.out)
@@ -91,6 +128,12 @@ def cmd_steps(args):
     return status
 
 
+@command(
+    "train",
+    writes("visualizations"),
+    arg("--steps", type=_positive, default=100, help="SGD steps (default: 100)"),
+    arg("--seed", type=int, default=0, help="seed of the initial weights (default: 0)"),
+)
 def cmd_train(args):
     """Train MLP(2, [16, 16, 1]) on two moons with SGD; plot the decision boundary and the loss."""
     from .models.moons import plots, summary_line, train_moons
@@ -103,6 +146,7 @@ def cmd_train(args):
     return 0
 
 
+@command("report", writes("reports"))
 def cmd_report(args):
     """Compare every gallery expression with PyTorch: report.md, report.json and index.html."""
     from .render import report
@@ -141,6 +185,12 @@ def cmd_report(args):
     return 0 if all(c.ok for c in comparisons) else EXIT_FAIL
 
 
+@command(
+    "gpt",
+    writes("visualizations"),
+    arg("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})"),
+    arg("--seed", type=int, default=42, help="seed of the weights, the order and the samples"),
+)
 def cmd_gpt(args):
     """Train microgpt's GPT on first names with this engine; print 20 sampled names, plot the loss."""
     from .models import gpt
@@ -170,6 +220,11 @@ def cmd_gpt(args):
     return 0
 
 
+@command(
+    "draw",
+    arg("expression", help='assignments, such as "a = 2; b = -3; c = 10; L = (a*b + c).tanh() * b"'),
+    writes("visualizations/expression"),
+)
 def cmd_draw(args):
     """Draw an expression such as "a = 2; b = -3; L = (a*b).tanh()" before and after backprop; print its gradients."""
     from .teach import expr
@@ -200,6 +255,11 @@ def cmd_draw(args):
     return _write_pictures([(before, out_dir / "expression_before"), (after, out_dir / "expression_after")])
 
 
+@command(
+    "exercises",
+    writes("exercises", "the workspace to write"),
+    arg("--bugs", action="store_true", help="engines with one classic bug each, to find and fix"),
+)
 def cmd_exercises(args):
     """Write a learner's workspace: the core with the pieces to write as stubs (--bugs: engines with a planted bug)."""
     from .teach import exercises
@@ -211,12 +271,32 @@ def cmd_exercises(args):
     return 0
 
 
+@command(
+    "grade",
+    arg(
+        "folders",
+        metavar="DIR",
+        nargs="*",
+        type=_folder,
+        default=[Path("exercises")],
+        help="the workspace(s) to grade, e.g. submissions/* (default: exercises)",
+    ),
+    arg("--json", action="store_true", help="per-exercise points as JSON, for an autograder"),
+    arg("--csv", type=_folder, help="write the class's table to this CSV file: a row per workspace"),
+    arg("--scorecards", type=_folder, help="write each workspace's scorecard to this folder"),
+    arg(
+        "--trusted",
+        action="store_true",
+        help="run the learners' code without a sandbox, with your rights (only for work you trust)",
+    ),
+)
 def cmd_grade(args):
-    """Grade a learner's engine.py, exercise by exercise, each check in a sandbox of its own: a scorecard (--json:
-    for an autograder). Several workspaces (submissions/*), or --csv: the whole class, one row each, in parallel."""
+    """Grade a learner's engine.py, exercise by exercise, each check in a sandbox of its own; print a scorecard.
+    --json: the points as JSON, for an autograder. Several workspaces (submissions/*), or --csv: the whole class,
+    one row each, graded in parallel."""
     from .grader import classroom, grade, sandbox
 
-    folders = args.out  # one or more: nargs="*", with a one-folder default
+    folders = args.folders
     try:
         box = sandbox.choose(trusted=args.trusted)
     except sandbox.Refused as e:
@@ -253,6 +333,7 @@ def _grade_one(grade, folder, as_json, box):
     return 0 if all(r.status == "pass" for r in results) else EXIT_FAIL
 
 
+@command("autograder", writes("autograder.zip", "the zip to write"))
 def cmd_autograder(args):
     """Write a Gradescope autograder (setup.sh, run_autograder, the grader): results.json to Gradescope's spec."""
     from .grader import autograder
@@ -262,6 +343,14 @@ def cmd_autograder(args):
     return 0
 
 
+@command(
+    "gradebook",
+    arg("grades", type=_folder, help="the class's CSV, as grade --csv writes it"),
+    arg("--roster", type=_folder, required=True, help="a CSV: a workspace column and the LMS's"),
+    arg("--lms", choices=("canvas", "moodle"), required=True, help="the gradebook to import into"),
+    arg("--assignment", default="Autograd exercises", help="the gradebook column's name"),
+    writes("gradebook.csv", "the import file to write"),
+)
 def cmd_gradebook(args):
     """Turn the class's CSV (grade --csv) into a gradebook import for Canvas or Moodle, by a roster of workspaces."""
     from .grader import gradebook
@@ -278,37 +367,6 @@ def cmd_gradebook(args):
     return 0
 
 
-COMMANDS = {
-    "demo": (cmd_demo, "visualizations"),
-    "render": (cmd_render, "visualizations"),
-    "report": (cmd_report, "reports"),
-    "train": (cmd_train, "visualizations"),
-    "steps": (cmd_steps, "visualizations/steps"),
-    "gpt": (cmd_gpt, "visualizations"),
-    "draw": (cmd_draw, "visualizations/expression"),
-    "exercises": (cmd_exercises, "exercises"),
-    "grade": (cmd_grade, "exercises"),
-    "autograder": (cmd_autograder, "autograder.zip"),
-    "gradebook": (cmd_gradebook, "gradebook.csv"),
-}
-
-
-def _folder(text):
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must name a folder, got an empty string")
-    return Path(text)
-
-
-def _positive(text):
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text}")
-    return n
-
-
 def parser():
     p = argparse.ArgumentParser(
         prog="python -m engine",
@@ -317,46 +375,11 @@ def parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (fn, default_out) in COMMANDS.items():
+    for name, (fn, arguments) in COMMANDS.items():
         s = sub.add_parser(name, help=fn.__doc__.splitlines()[0], description=fn.__doc__)
-        if name == "grade":  # it reads a folder rather than writing one: DIR is its positional argument
-            s.add_argument(
-                "out",
-                metavar="DIR",
-                nargs="*",
-                type=_folder,
-                default=[Path(default_out)],
-                help=f"the workspace(s) to grade, e.g. submissions/* (default: {default_out})",
-            )
-        else:
-            s.add_argument(
-                "--out", type=_folder, default=Path(default_out), help=f"output folder (default: {default_out})"
-            )
+        for flags, options in arguments:
+            s.add_argument(*flags, **options)
         s.set_defaults(func=fn)
-        if name == "train":
-            s.add_argument("--steps", type=_positive, default=100, help="SGD steps (default: 100)")
-            s.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
-        if name == "draw":
-            s.add_argument("expression", help='assignments, such as "a = 2; b = -3; c = 10; L = (a*b + c).tanh() * b"')
-        if name == "exercises":
-            s.add_argument("--bugs", action="store_true", help="engines with one classic bug each, to find and fix")
-        if name == "grade":
-            s.add_argument("--json", action="store_true", help="per-exercise points as JSON, for an autograder")
-            s.add_argument("--csv", type=_folder, help="write the class's table to this CSV file: a row per workspace")
-            s.add_argument("--scorecards", type=_folder, help="write each workspace's scorecard to this folder")
-            s.add_argument(
-                "--trusted",
-                action="store_true",
-                help="run the learners' code without a sandbox, with your rights (only for work you trust)",
-            )
-        if name == "gradebook":
-            s.add_argument("grades", type=_folder, help="the class's CSV, as grade --csv writes it")
-            s.add_argument("--roster", type=_folder, required=True, help="a CSV: a workspace column and the LMS's")
-            s.add_argument("--lms", choices=("canvas", "moodle"), required=True, help="the gradebook to import into")
-            s.add_argument("--assignment", default="Autograd exercises", help="the gradebook column's name")
-        if name == "gpt":
-            s.add_argument("--steps", type=_positive, default=GPT_STEPS, help=f"Adam steps (default: {GPT_STEPS})")
-            s.add_argument("--seed", type=int, default=42, help="seed of the weights, the order and the samples")
     return p
 
 

@@ -26,10 +26,8 @@ PYODIDE_FILES = [  # pyodide.mjs: the Python runs in module workers only
 ]  # fmt: skip
 
 
-PAGE_FILES = [  # the site beside vendor/
-    "index.html", "app.js", "worker-client.js", "python-worker.js", "sandbox-worker.js", "training.js", "mlp.js",
-    "gpt.js", "exercises.js", "engines.js", "course.js", "sw.js",
-]  # fmt: skip
+# the site beside vendor/: the page, its ES modules (app.js and what it imports), its workers and its service worker
+PAGE_FILES = ["index.html", *sorted(p.name for p in HERE.glob("*.js"))]
 
 
 def needed_modules(entries):
@@ -90,9 +88,9 @@ def main(argv=None):
     for name in PYODIDE_FILES:
         shutil.copy(modules / "pyodide" / name, VENDOR / "pyodide" / name)
     (VENDOR / "viz").mkdir()
-    shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz-global.js", VENDOR / "viz" / "viz-global.js")
+    shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz.js", VENDOR / "viz" / "viz.js")  # the ES module
     (VENDOR / "marked").mkdir()
-    shutil.copy(modules / "marked" / "lib" / "marked.umd.js", VENDOR / "marked" / "marked.umd.js")
+    shutil.copy(modules / "marked" / "lib" / "marked.esm.js", VENDOR / "marked" / "marked.esm.js")
     (VENDOR / "codemirror").mkdir()
     for name in CODEMIRROR_FILES:
         shutil.copy(modules / "codemirror" / name, VENDOR / "codemirror" / Path(name).name)

@@ -4,21 +4,39 @@
 // the grader's verdict on exercises 1-6 says whether it is ready, and a warning names the ones that fail. While the
 // learner's engine trains, the reference trains beside it on the same seed, so a wrong rule shows as a curve that
 // parts from the reference's.
-const engines = { chosen: "reference", yours: null, warning: "", card: null, check: null };
-const STORED_ENGINE = "mini-autograd-engine/exercises/engine.py";  // the Exercises editor's text (exercises.js)
+import { $, python, STORED_ENGINE } from "./page.js";
+import { VIEWS, loadView, showView, views } from "./views.js";
+import { PythonWorker } from "./worker-client.js";
 
-const trainer = () => (engines.chosen === "yours" ? engines.yours : python);
-const comparing = () => engines.chosen === "yours";
+export const engines = { chosen: "reference", yours: null, warning: "", card: null, check: null };
 
-async function both(op, ...args) {  // a training view's call on its run; with your engine, also on the reference's twin
+export const trainer = () => (engines.chosen === "yours" ? engines.yours : python);
+export const comparing = () => engines.chosen === "yours";
+
+export async function both(op, ...args) {  // a training view's call on its run; with your engine, also on the reference's twin
   const [mine, twin] = await Promise.all([trainer().call(op, ...args), comparing() ? python.call(op, ...args) : null]);
   return [JSON.parse(mine), twin === null ? null : JSON.parse(twin)];
 }
 
-async function useEngine(source) {
+export async function parting(yours, reference) {  // where your engine's losses part from its reference twin's
+  const { step } = JSON.parse(await python.call("parting", JSON.stringify(yours), JSON.stringify(reference)));
+  const grader = engines.check?.failing.length ? ` (the grader: ${engines.warning.replace(/: its training.*$/, "")})` : "";
+  const words = !yours.length ? ""
+    : step === null ? `your engine's losses are the reference's, step for step (${yours.length} steps)`
+      : `your engine's loss parts from the reference's at step ${step}${grader}`;
+  return { step, words };
+}
+
+export async function gradeEngine(source) {  // the scorecard of `grade DIR --json`, graded by the Exercises view
+  if (typeof source !== "string") throw new Error("grade(source): source is the text of an engine.py");
+  await loadView("exercises");
+  return views.exercises.grade(source);
+}
+
+export async function useEngine(source) {
   if (typeof source !== "string") throw new Error("useEngine(source): source is the text of an engine.py");
   engineLine("grading your engine.py first ...", "");
-  const card = await window.playground.grade(source);
+  const card = await gradeEngine(source);
   if (card.error) { engineLine("", card.summary); throw new Error(card.summary); }
   const check = JSON.parse(await python.call("training_check", JSON.stringify(card)));
   const worker = new PythonWorker("python-worker.js");
@@ -46,9 +64,8 @@ async function useReference() {
 
 async function restartTraining() {  // the training views that have started start again, on the chosen engine
   $("engine-choice").value = engines.chosen;
-  for (const name of ["mlp", "gpt"]) {
-    const view = window.views[name];
-    if (view && view.state().settings) await view.reset();
+  for (const name of Object.keys(VIEWS).filter((name) => VIEWS[name].trains)) {
+    if (views[name]?.state().settings) await views[name].reset();
   }
 }
 
@@ -60,7 +77,7 @@ function engineLine(status, warning) {
   $("engine-editor").hidden = engines.chosen !== "yours";
 }
 
-function engineSpeed(yoursMs, referenceMs) {  // the badge: each engine's Python time per step
+export function engineSpeed(yoursMs, referenceMs) {  // the badge: each engine's Python time per step
   if (!comparing() || !yoursMs) return;
   $("engine-badge").textContent = `training on your engine: ${yoursMs.toFixed(1)} ms per step`
     + (referenceMs ? ` (the reference: ${referenceMs.toFixed(1)} ms)` : "");
@@ -76,8 +93,8 @@ async function chooseEngine(value, source) {
 }
 
 async function showVerdict() {  // the grader's verdict on the engine that trains, in the Exercises view
-  await window.playground.showView("exercises");
-  showScorecard(engines.card);
+  await showView("exercises");
+  views.exercises.showScorecard(engines.card);
 }
 
 $("engine-choice").onchange = () => chooseEngine($("engine-choice").value);

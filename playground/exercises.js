@@ -1,11 +1,29 @@
 // The Exercises view: the workspace's engine.py in an editor, graded in the page by the same grading as
 // `python -m engine grade` (engine/grader/grade.py). The learner's code runs in a sandbox worker of its own, fresh
 // for each grading; the verdict is computed in the page's Python worker; only data crosses between them. window.playground.grade(source) is the same
-// for course tools: a Promise of the scorecard of `grade DIR --json`, which loads this view first (app.js).
-const STORE = "mini-autograd-engine/exercises/engine.py";
+// for course tools: a Promise of the scorecard of `grade DIR --json`, which loads this view first (engines.js).
+import { $, graphSvg, python, STORED_ENGINE } from "./page.js";
+import { toLink } from "./views.js";
+import { PythonWorker } from "./worker-client.js";
 
-const grader = python;  // the page's Python worker (app.js): it holds the grading and never loads a learner's code
+const grader = python;  // the page's Python worker: it holds the grading and never loads a learner's code
 let editor = null, fresh = "", lastPictures = null, timeLimit = null;
+
+function loadScript(src) {  // CodeMirror 5 is no ES module: its files load as scripts, in order
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement("script");
+    tag.src = src;
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error(`${src} did not load`));
+    document.head.append(tag);
+  });
+}
+
+async function loadEditor() {
+  document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: "vendor/codemirror/codemirror.css" }));
+  await loadScript("vendor/codemirror/codemirror.js");
+  await loadScript("vendor/codemirror/python.js");  // its Python mode, after CodeMirror itself
+}
 
 async function runJob(sandbox, source, job) {
   // what the sandbox gave for one job: its report's text, or why it was stopped (Python words it)
@@ -68,8 +86,8 @@ function showPictures(pictures) {
   $("counterexample").hidden = !pictures;
   if (!pictures) return;
   $("counterexample-title").textContent = pictures.title;
-  $("yours").replaceChildren(viz.renderSVGElement(pictures.yours));
-  $("reference").replaceChildren(viz.renderSVGElement(pictures.reference));
+  $("yours").replaceChildren(graphSvg(pictures.yours));
+  $("reference").replaceChildren(graphSvg(pictures.reference));
 }
 
 async function onGrade() {
@@ -95,15 +113,16 @@ function download() {
 }
 
 async function startExercises() {
+  await loadEditor();
   const w = JSON.parse(await grader.call("workspace"));
   fresh = w.source;
   editor = CodeMirror($("editor"), {
-    value: localStorage.getItem(STORE) || fresh, mode: "python", lineNumbers: true, indentUnit: 4,
+    value: localStorage.getItem(STORED_ENGINE) || fresh, mode: "python", lineNumbers: true, indentUnit: 4,
     viewportMargin: 20, inputStyle: "contenteditable",
     extraKeys: { Esc: (cm) => cm.getInputField().blur() },  // Tab indents; Esc, then Tab, leaves (no keyboard trap)
   });
   editor.getInputField().setAttribute("aria-label", "engine.py, your workspace");
-  editor.on("change", () => localStorage.setItem(STORE, editor.getValue()));
+  editor.on("change", () => localStorage.setItem(STORED_ENGINE, editor.getValue()));
   $("grade").onclick = onGrade;
   $("reset").onclick = () => { if (confirm("Start again from a fresh workspace?")) editor.setValue(fresh); };
   $("download").onclick = download;
@@ -113,9 +132,11 @@ async function startExercises() {
 }
 
 window.playground.editor = () => editor;
-window.views.exercises = {
+export const view = {
   start: () => startExercises().catch((e) => { $("grade-status").textContent = `failed: ${e.message}`; }),
   show: () => { toLink(); if (editor) editor.refresh(); },
   hide: () => {},
+  open: () => {},  // a lesson's link sets nothing up here: the editor keeps the learner's text
   grade: gradeSource,
+  showScorecard,
 };

@@ -1,6 +1,11 @@
 // The GPT view: microgpt's model (engine/models/gpt.py) trains in the page's Python worker, one word per step
 // (engine/playground/training.py). The page asks for one step at a time, so Pause takes effect after the step in flight.
 // The shipped first names are fetched only when this view is first shown.
+import { both, comparing, engineSpeed, parting, trainer } from "./engines.js";
+import { $, fmt, report } from "./page.js";
+import { buildForm, fillForm, forms, lineChart, linkStrings, markInvalid, median, pauseLoop, playLoop, readForm } from "./training.js";
+import { toLink } from "./views.js";
+
 const gpt = { settings: null, running: false, generation: 0, losses: [], ms: [], names: null, lastDraw: 0 };
 const MAX_LINK_LIST = 4000;  // a pasted list longer than this stays out of the link
 
@@ -58,10 +63,9 @@ async function drawGpt() {
   report("gpt", { msPerStep: ms, referenceMsPerStep: median(gpt.referenceMs.slice(-20)) });
   engineSpeed(ms, median(gpt.referenceMs.slice(-20)));
   if (comparing() && n) {
-    const { step } = JSON.parse(await python.call("parting", JSON.stringify(gpt.losses), JSON.stringify(gpt.reference)));
+    const { step, words } = await parting(gpt.losses, gpt.reference);
     gpt.parts = step;
-    $("gpt-compare").textContent = step === null ? `your engine's losses are the reference's, step for step (${n} steps)`
-      : `your engine's loss parts from the reference's at step ${step}`;
+    $("gpt-compare").textContent = words;
   } else {
     $("gpt-compare").textContent = "";
   }
@@ -106,7 +110,7 @@ async function stepGpt() {
   await drawGpt();
 }
 
-window.views.gpt = {
+export const view = {
   start: async (link) => {
     gpt.form = (await forms()).gpt;
     buildForm($("gpt-fields"), gpt.form);
@@ -132,4 +136,4 @@ window.views.gpt = {
   play: playGpt, pause: pauseGpt, stepOnce: stepGpt, reset: () => startGpt(formGpt()), sample: sampleGpt,
   state: () => gpt,
 };
-window.playground.gpt = window.views.gpt;
+window.playground.gpt = view;

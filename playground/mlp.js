@@ -3,6 +3,11 @@
 // asks for one step at a time, so Pause takes effect after the step in flight; between steps it asks for a frame
 // (losses, the heatmap, the network, the first parameters) at most four times a second, and redraws one point's
 // graph every two seconds while training runs (at once when paused).
+import { both, comparing, engineSpeed, parting, trainer } from "./engines.js";
+import { $, fmt, graphSvg, python, report } from "./page.js";
+import { buildForm, fillForm, forms, lineChart, linkStrings, markInvalid, pauseLoop, playLoop, readForm } from "./training.js";
+import { toLink } from "./views.js";
+
 const mlp = {
   settings: null, train: [], test: [], features: [], running: false, generation: 0, history: [], frame: null,
   toggled: new Set(), lastFrame: 0, lastGraph: 0, stepTimes: [], cursor: [0, 0], form: null, extent: 2,
@@ -42,20 +47,19 @@ function record(f) {
   report("mlp", { step: f.step, loss: f.train_loss, frame: f });
 }
 
-async function frames() {  // the run's frame; with your engine, the reference's loss and speed beside it
-  const [f, twin] = await both("mlp_frame");
-  if (twin) Object.assign(f, { reference_loss: twin.train_loss, reference_ms: twin.ms_per_step });
-  return f;
+async function frames() {  // the run's frame; with your engine, the reference twin's loss and speed beside it
+  const [f, twin] = await Promise.all([trainer().call("mlp_frame"), comparing() ? python.call("mlp_figures") : null]);
+  const frame = JSON.parse(f);
+  if (twin) Object.assign(frame, { reference_loss: JSON.parse(twin).train_loss, reference_ms: JSON.parse(twin).ms_per_step });
+  return frame;
 }
 
 async function compare() {  // where your engine's minibatch losses part from the reference's, said under the chart
   if (!comparing()) { $("mlp-compare").textContent = ""; return; }
-  const { step } = JSON.parse(await python.call("parting", JSON.stringify(mlp.losses.yours), JSON.stringify(mlp.losses.reference)));
+  const { step, words } = await parting(mlp.losses.yours, mlp.losses.reference);
   mlp.parts = step;
   report("mlp", { parts: step });
-  $("mlp-compare").textContent = !mlp.losses.yours.length ? ""
-    : step === null ? `your engine's losses are the reference's, step for step (${mlp.losses.yours.length} steps)`
-      : `your engine's loss parts from the reference's at step ${step}` + (engines.check?.failing.length ? ` (the grader: ${engines.warning.replace(/: its training.*$/, "")})` : "");
+  $("mlp-compare").textContent = words;
 }
 
 async function showFrame(f, withGraph) {
@@ -220,7 +224,7 @@ async function drawGraph() {
   $("mlp-point-error").textContent = r.error || "";
   $("mlp-point").toggleAttribute("aria-invalid", Boolean(r.error));
   if (r.error) { $("mlp-graph").replaceChildren(); return; }
-  const svg = viz.renderSVGElement(r.dot);
+  const svg = graphSvg(r.dot);
   for (const g of svg.querySelectorAll("[id^=group-]")) {
     g.addEventListener("click", () => {
       const name = g.id.slice("group-".length);
@@ -338,17 +342,21 @@ async function setUp() {  // the form, once, from Python's description of the se
   buildForm($("mlp-settings"), mlp.form);
 }
 
-async function preview(built) {  // before Python is ready: the default run at step 0, made at build time
+async function preview(link, content) {  // before Python is ready: the default run at step 0, made at build time
+  if (Object.keys(link.settings).length) return false;
+  const built = content.mlp;
   await setUp();
+  if (window.playground.ready) return false;
   Object.assign(mlp, { train: built.train, test: built.test, features: built.features, frame: built.frame });
   fillForm($("mlp-settings"), mlp.form, built.settings);
   drawHeatmap();
   drawNetwork();
   paramTable(built.frame.params);
   $("mlp-status").textContent = "loading Python... (this picture was made when the site was built)";
+  return true;
 }
 
-window.views.mlp = {
+export const view = {
   preview,
   start: async (link) => {
     await setUp();
@@ -381,4 +389,4 @@ window.views.mlp = {
   choose: choosePoint, undo: () => removePoints(1), clear: () => removePoints(-1), regenerate,
   state: () => mlp,
 };
-window.playground.mlp = window.views.mlp;
+window.playground.mlp = view;

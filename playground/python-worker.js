@@ -33,6 +33,7 @@ const OPS = {
   mlp_start: (py, [settings]) => live(py).mlp_start(settings),
   mlp_step: (py, [count]) => live(py).mlp_step(count),
   mlp_frame: (py) => live(py).mlp_frame(),
+  mlp_figures: (py) => live(py).mlp_figures(),  // a reference twin's figures, without the pictures
   mlp_add: (py, [x, y, label]) => live(py).mlp_add(x, y, label),
   mlp_remove: (py, [count]) => live(py).mlp_remove(count),
   parting: (py, [yours, reference]) => live(py).parting(yours, reference),

@@ -3,7 +3,9 @@
 // lineChart(canvas, x, series, options). x: the steps; series:
 // [{label, values, color, axis: "left" | "right", range: [lo, hi] (else fitted)}]. Long runs are thinned to the
 // canvas's width, so a frame costs the same at step 100 and at step 100,000.
-function lineChart(canvas, x, series, { title = "", logLeft = false } = {}) {
+import { $, built } from "./page.js";
+
+export function lineChart(canvas, x, series, { title = "", logLeft = false } = {}) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width, H = canvas.height, pad = { l: 46, r: 40, t: 36, b: 24 };
   ctx.clearRect(0, 0, W, H);
@@ -52,34 +54,33 @@ function lineChart(canvas, x, series, { title = "", logLeft = false } = {}) {
   ctx.lineWidth = 1;
 }
 
-
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
 }
 
 // Play and pause: a view's loop asks the worker for one step per message while state.running holds, so Pause
 // takes effect once the step in flight is done.
-function playLoop(state, view, loop) {
+export function playLoop(state, view, loop) {
   if (state.running || !state.settings) return;
   state.running = true;
   window.playground.training = true;
-  document.getElementById(`${view}-play`).textContent = "\u25AE\u25AE pause";
-  loop().catch((e) => { document.getElementById(`${view}-error`).textContent = e.message; pauseLoop(state, view); });
+  $(`${view}-play`).textContent = "\u25AE\u25AE pause";
+  loop().catch((e) => { $(`${view}-error`).textContent = e.message; pauseLoop(state, view); });
 }
 
-function pauseLoop(state, view) {
+export function pauseLoop(state, view) {
   state.running = false;
   window.playground.training = false;
-  document.getElementById(`${view}-play`).textContent = "\u25B6 play";
+  $(`${view}-play`).textContent = "\u25B6 play";
 }
 
 // The settings' forms, built from what Python says of each setting (engine/playground/settings.py, through training.forms()
 // into vendor/start.json at build time): its label, default, limits and choices live there only. A form is read
 // back as the link's strings.
-const forms = async () => (await start).forms;
+export const forms = async () => (await built).forms;
 
-function buildForm(container, settings) {
+export function buildForm(container, settings) {
   for (const s of settings) {
     const id = `${container.getAttribute("data-view")}-${s.key}`;  // not .dataset: a form has a field named "dataset"
     let field;
@@ -129,7 +130,7 @@ function buildForm(container, settings) {
   }
 }
 
-function readForm(form, settings) {  // the form as the link's strings
+export function readForm(form, settings) {  // the form as the link's strings
   const out = {};
   for (const s of settings) {
     if (s.kind === "flags") out[s.key] = [...form.querySelectorAll(`input[name="${s.key}"]:checked`)].map((b) => b.value).join(",");
@@ -138,12 +139,12 @@ function readForm(form, settings) {  // the form as the link's strings
   return out;
 }
 
-function linkStrings(values) {  // checked values (lists included) as the link writes them
+export function linkStrings(values) {  // checked values (lists included) as the link writes them
   const text = (v) => (Array.isArray(v) ? v.map((x) => (Array.isArray(x) ? x.join(",") : String(x))).join(Array.isArray(v[0]) ? ";" : ",") : String(v));
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, text(v)]));
 }
 
-function fillForm(form, settings, values) {
+export function fillForm(form, settings, values) {
   const strings = linkStrings(values);
   for (const s of settings) {
     if (!(s.key in strings)) continue;
@@ -158,7 +159,7 @@ function fillForm(form, settings, values) {
   markInvalid(form, null);
 }
 
-function markInvalid(form, key) {  // the refused setting is outlined, its typed value kept
+export function markInvalid(form, key) {  // the refused setting is outlined, its typed value kept
   for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
   if (!key) return;
   const field = form.elements[key] instanceof Element ? form.elements[key] : form.querySelector(`[data-key="${key}"]`);

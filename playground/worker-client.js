@@ -1,6 +1,6 @@
 // The page's side of python-worker.js (or sandbox-worker.js): call(op, ...args) is a Promise of the worker's
 // answer. Every Python of the page runs in such workers, so no Python ever blocks the page.
-class PythonWorker {  // a module worker answering {id, op, args} with {id, result | error}
+export class PythonWorker {  // a module worker answering {id, op, args} with {id, result | error}
   constructor(script = "python-worker.js") {
     this.worker = new Worker(script, { type: "module" });
     this.pending = new Map();

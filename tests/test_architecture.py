@@ -1,6 +1,8 @@
 """The architecture's layers (pyproject.toml's import-linter contract, docs/architecture.md): the tree keeps them,
-and an import that points up a layer, or sideways across one, breaks them; `make lint` runs the same check."""
+and an import that points up a layer, or sideways across one, breaks them; `make lint` runs the same check. The
+page's ES modules keep layers of their own (docs/playground.md, "The page's modules"), checked here."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,20 @@ import pytest
 from tests.support import ROOT
 
 LINT = Path(sys.executable).with_name("lint-imports")
-pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (requirements-lint.txt)")
+needs_lint = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (requirements-lint.txt)")
+PLAYGROUND = ROOT / "playground"
+JS_LAYERS = [  # top to bottom: a module imports only from the layers below its own
+    ["app.js"],
+    ["course.js"],
+    ["expression.js", "mlp.js", "gpt.js", "exercises.js"],
+    ["engines.js", "training.js", "share.js"],
+    ["views.js"],
+    ["page.js"],
+    ["worker-client.js"],
+]
+JS_APART = ["python-worker.js", "sandbox-worker.js", "sw.js"]  # workers: they import vendor/ only
+STATIC = re.compile(r'^import\s(?:[^;]*?\sfrom\s)?"\./([^"]+)"', re.M)
+DYNAMIC = re.compile(r"\bimport\(([^)]*)\)")
 
 
 def _lint(tree):
@@ -24,6 +39,7 @@ def _copy(tmp_path):
     return tmp_path
 
 
+@needs_lint
 def test_the_tree_keeps_its_layers(tmp_path):
     done = _lint(_copy(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -39,6 +55,7 @@ def test_the_tree_keeps_its_layers(tmp_path):
     ],
     ids=["up from the core", "sideways between siblings", "up from teaching to the playground"],
 )
+@needs_lint
 def test_an_import_up_or_sideways_breaks_the_contract(tmp_path, module, line, broken):
     tree = _copy(tmp_path)
     path = tree / module
@@ -46,3 +63,71 @@ def test_an_import_up_or_sideways_breaks_the_contract(tmp_path, module, line, br
     done = _lint(tree)
     assert done.returncode != 0 and "1 broken" in done.stdout
     assert broken in done.stdout
+
+
+def _js_broken(sources):
+    """Each import of the page's modules that leaves its layer: "a.js -> b.js" for a static import of a module on
+    the same layer or above, "a.js -> import(...)" for a dynamic import of anything but vendor/ outside views.js
+    (which imports a view's module by its name in VIEWS)."""
+    layer = {name: depth for depth, names in enumerate(JS_LAYERS) for name in names}
+    broken = []
+    for name, text in sorted(sources.items()):
+        for target in STATIC.findall(text):
+            if not target.startswith("vendor/") and (name in JS_APART or layer.get(target, -1) <= layer[name]):
+                broken.append(f"{name} -> {target}")
+        for argument in DYNAMIC.findall(text):
+            literal = re.fullmatch(r'"\./(vendor/[^"]+)"', argument.strip())
+            if not literal and not (name == "views.js" and argument == "VIEWS[name].module"):
+                broken.append(f"{name} -> import({argument})")
+    return broken
+
+
+def _unused_imports(sources):
+    """Each name a module imports and never uses: "a.js imports x"."""
+    unused = []
+    for name, text in sorted(sources.items()):
+        for found in re.finditer(r"^import \{([^}]*)\} from", text, re.M):
+            rest = text[: found.start()] + text[found.end() :]
+            for imported in (n.split(" as ")[-1].strip() for n in found.group(1).split(",")):
+                if not re.search(rf"(?<![\w.$]){re.escape(imported)}(?![\w$])", rest):
+                    unused.append(f"{name} imports {imported}")
+    return unused
+
+
+def _page_sources():
+    return {path.name: path.read_text() for path in PLAYGROUND.glob("*.js")}
+
+
+def test_every_module_of_the_page_has_a_layer_and_imports_only_below_it():
+    sources = _page_sources()
+    placed = {name for names in JS_LAYERS for name in names} | set(JS_APART)
+    assert set(sources) == placed  # a new module is placed in a layer before it lands
+    assert _js_broken(sources) == []
+    assert _unused_imports(sources) == []
+    assert re.findall(r"<script[^>]*>", (PLAYGROUND / "index.html").read_text()) == [
+        '<script type="module" src="app.js">'
+    ]  # one entry: everything else is imported
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        ("page.js", 'import { view } from "./mlp.js";', "page.js -> mlp.js"),
+        ("mlp.js", 'import { view as other } from "./gpt.js";', "mlp.js -> gpt.js"),
+        ("course.js", 'const m = await import("./exercises.js");', 'course.js -> import("./exercises.js")'),
+        ("python-worker.js", 'import { $ } from "./page.js";', "python-worker.js -> page.js"),
+    ],
+    ids=["up from the bottom", "sideways between views", "a view imported by hand", "a worker importing the page"],
+)
+def test_an_import_of_the_page_up_or_sideways_is_caught(module, line, broken):
+    sources = _page_sources()
+    sources[module] = f"{line}\n{sources[module]}"
+    assert _js_broken(sources) == [broken]
+
+
+def test_a_name_imported_and_never_used_is_caught():
+    sources = _page_sources()
+    sources["gpt.js"] = sources["gpt.js"].replace(
+        'import { $, fmt, report } from "./page.js";', 'import { $, fmt, python, report } from "./page.js";'
+    )
+    assert _unused_imports(sources) == ["gpt.js imports python"]

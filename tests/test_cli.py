@@ -21,6 +21,19 @@ def test_help_lists_the_commands():
         assert cmd in out
 
 
+def test_each_command_answers_help_with_the_arguments_declared_beside_it(capsys):
+    from engine import cli
+
+    for name, (fn, arguments) in cli.COMMANDS.items():
+        with pytest.raises(SystemExit) as stop:
+            cli.parser().parse_args([name, "--help"])
+        assert stop.value.code == 0
+        shown = capsys.readouterr().out
+        assert fn.__doc__.split()[0] in shown
+        for flags, options in arguments:
+            assert (options.get("metavar") or flags[0]) in shown, (name, flags)
+
+
 @pytest.mark.parametrize("args", [["nonsense"], ["demo", "--bogus"], ["render", "--out"]])
 def test_bad_arguments_exit_2_with_usage(args):
     code, _, err = run_cli(*args)

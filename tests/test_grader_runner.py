@@ -104,6 +104,8 @@ def test_each_exercise_of_the_reference_passes_in_process_and_a_stub_is_not_star
         ("    order.reverse()\n    return order\n", "    return (1, 2)\n", 5, "returned tuple; it must return a list"),
         ("    order.reverse()\n    return order\n", "    return order + order\n", 5, "lists a node more than once"),
         ("    order.reverse()\n    return order\n", "    return order[1:]\n", 5, "expected the"),
+        ("    order.reverse()\n    return order\n", "    return order\n", 5,
+         "puts a node (tanh) before a node that uses it (*)"),
         ("    order.reverse()\n    return order\n", "    order.reverse()\n    return order + [root._b]\n", 5,
          "a leaf among them"),
         ("            v.grad = 0.0\n", "            pass\n", 6, "backward() called twice"),
@@ -113,7 +115,7 @@ def test_each_exercise_of_the_reference_passes_in_process_and_a_stub_is_not_star
          "enumerate(grads)]", "    return [g if type(g) is Value else Value(g, '', '+', Value(g), 0.0) for g in grads]",
          7, "returned a node of a graph"),
     ],
-    ids=["not a tuple", "not a number", "a tuple", "twice", "one short", "a leaf", "grads not reset",
+    ids=["not a tuple", "not a number", "a tuple", "twice", "one short", "inputs first", "a leaf", "grads not reset",
          "a wrong first derivative", "a node for a plain gradient"],
 )  # fmt: skip
 def test_each_kind_of_wrong_answer_has_its_message(old, new, exercise, says):

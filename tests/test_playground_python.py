@@ -250,6 +250,8 @@ def test_the_workers_calls_answer_json_for_the_page():
     assert stepped["step"] == 3 and len(stepped["losses"]) == 3
     frame = json.loads(training.mlp_frame())
     assert frame["step"] == 3 and frame["ms_per_step"] > 0
+    figures = json.loads(training.mlp_figures())  # what a reference twin is asked for: the frame's figures alone
+    assert figures == {k: frame[k] for k in figures} and "grid" not in figures and "train_loss" in figures
     assert json.loads(training.mlp_point(31, "[]"))["dot"].startswith("digraph grouped {")
     past = json.loads(training.mlp_point(32, "[]"))
     assert past == {"error": "training point must be from 0 to 31, got 32", "key": "point"}

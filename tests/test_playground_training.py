@@ -219,6 +219,20 @@ def test_the_keyboard_drives_training_and_every_control_has_a_label(page):
     assert unlabelled == []
 
 
+def test_every_tab_and_every_lesson_opens_with_nothing_thrown_in_the_page(browser, site):
+    page = only_local(new_page(browser), site)
+    open_view(page, site, "#view=expression")
+    for tab in ("mlp", "gpt", "exercises", "expression", "mlp"):  # each view started, then shown again
+        page.click(f"#tab-{tab}")
+        page.wait_for_function(f"window.playground.view === '{tab}'")
+    lessons = len(json.loads((ROOT / "playground" / "vendor" / "lessons.json").read_text()))
+    for number in [*range(1, lessons + 1), 4, 5]:  # each lesson, then two on a view already started
+        page.evaluate(f"window.playground.openLesson({number})")
+        page.wait_for_function(f"window.playground.lesson === {number}")
+    assert page.errors == []
+    page.context.close()
+
+
 def test_each_view_loads_only_what_it_needs(browser, site):
     fetched = {}
     for view in ("gpt", "mlp", "expression", "exercises"):
@@ -228,9 +242,9 @@ def test_each_view_loads_only_what_it_needs(browser, site):
         open_view(page, site, f"#view={view}")
         fetched[view] = {u.split("/")[-1] for u in urls}
         page.context.close()
-    assert "viz-global.js" not in fetched["gpt"] and "codemirror.js" not in fetched["gpt"]
+    assert "viz.js" not in fetched["gpt"] and "codemirror.js" not in fetched["gpt"]
     assert "names.txt" in fetched["gpt"] and "names.txt" not in fetched["mlp"]
-    assert "viz-global.js" in fetched["mlp"] and "codemirror.js" not in fetched["mlp"]
+    assert "viz.js" in fetched["mlp"] and "codemirror.js" not in fetched["mlp"]
     assert "codemirror.js" in fetched["exercises"]
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / "playground-fetched.json").write_text(json.dumps({k: sorted(v) for k, v in fetched.items()}, indent=1))

@@ -300,13 +300,33 @@ class RulesCheck(Check):
                 )
 
 
-def _graph(what):
-    """The reference's graph of an order probe."""
-    return (
-        runner.long_chain(ref.Value, what["chain_nodes"])
-        if what.get("chain_nodes")
-        else runner.build_program(what["program"], ref.Value)[1]
-    )
+_ORDERS = {}  # an order probe's facts, built once: every workspace of a class gets the same probes
+
+
+def _order_facts(probe):
+    """The reference's graph of an order probe, as numbers that outlive it: its non-leaf nodes (by their place in
+    runner.listing) and each edge (input, user) between two of them, with the two ops."""
+    key = repr((probe.get("chain_nodes"), probe.get("program")))
+    if key not in _ORDERS:  # two threads may both build it: the same facts either way
+        root = (
+            runner.long_chain(ref.Value, probe["chain_nodes"])
+            if probe.get("chain_nodes")
+            else runner.build_program(probe["program"], ref.Value)[1]
+        )
+        try:
+            nodes = runner.listing(root)
+            number = {id(v): k for k, v in enumerate(nodes)}
+            edges = [
+                (number[id(x)], k, x._op, v._op)
+                for k, v in enumerate(nodes)
+                if v._op
+                for x in (v._a, v._b)
+                if type(x) is ref.Value and x._op
+            ]
+            _ORDERS[key] = len(nodes), frozenset(k for k, v in enumerate(nodes) if v._op), edges
+        finally:  # in Pyodide, freeing the 100,000-node chain whole would kill the interpreter
+            runner.unlink_graph(root)
+    return _ORDERS[key]
 
 
 class OrderCheck(Check):
@@ -334,41 +354,34 @@ class OrderCheck(Check):
                 f"{where}, your topological_order changed the recursion limit (to {shown(data['recursion_limit'])}); "
                 f"it must work at Python's default of {runner.RECURSION_LIMIT:,}: make it iterative"
             )
-        root = _graph(probe)
-        try:
-            nodes = runner.listing(root)
-            number = {id(v): k for k, v in enumerate(nodes)}
-            inner = {k for k, v in enumerate(nodes) if v._op}
-            if len(data["calls"]) != probe.get("calls", 1):
-                raise Malformed("calls")
-            for call, order in enumerate(data["calls"]):
-                here = where if call == 0 else "called a second time on the same graph"
-                if isinstance(order, dict):
-                    if not isinstance(order.get("type"), str):
-                        raise Malformed("type")
-                    raise Fail(f"{here}: your topological_order returned {order['type']}; it must return a list")
-                if len(order) != len(set(order)):
+        count, inner, edges = _order_facts(probe)
+        if len(data["calls"]) != probe.get("calls", 1):
+            raise Malformed("calls")
+        for call, order in enumerate(data["calls"]):
+            here = where if call == 0 else "called a second time on the same graph"
+            if isinstance(order, dict):
+                if not isinstance(order.get("type"), str):
+                    raise Malformed("type")
+                raise Fail(f"{here}: your topological_order returned {order['type']}; it must return a list")
+            if len(order) != len(set(order)):
+                raise Fail(
+                    f"{here}: your topological_order lists a node more than once: {len(order)} entries, "
+                    f"expected each of the {len(inner)} nodes once"
+                )
+            if set(order) != inner:
+                leaf = any(isinstance(k, float) and 0 <= k < count and k not in inner for k in order)
+                among = " (a leaf among them)" if leaf else ""
+                raise Fail(
+                    f"{here}: your topological_order lists {len(order):,} nodes{among}; "
+                    f"expected the {len(inner):,} non-leaf nodes below the root"
+                )
+            at = {k: p for p, k in enumerate(order)}
+            for child, user, child_op, user_op in edges:
+                if at[child] < at[user]:
                     raise Fail(
-                        f"{here}: your topological_order lists a node more than once: {len(order)} entries, "
-                        f"expected each of the {len(inner)} nodes once"
+                        f"{here}: your topological_order puts a node ({child_op}) before a node that uses it "
+                        f"({user_op})"
                     )
-                if set(order) != inner:
-                    leaf = any(isinstance(k, float) and 0 <= k < len(nodes) and k not in inner for k in order)
-                    among = " (a leaf among them)" if leaf else ""
-                    raise Fail(
-                        f"{here}: your topological_order lists {len(order):,} nodes{among}; "
-                        f"expected the {len(inner):,} non-leaf nodes below the root"
-                    )
-                at = {k: p for p, k in enumerate(order)}
-                for v in nodes:
-                    for x in (v._a, v._b) if v._op else ():
-                        if type(x) is ref.Value and x._op and at[number[id(x)]] < at[number[id(v)]]:
-                            raise Fail(
-                                f"{here}: your topological_order puts a node ({x._op}) before a node that uses it "
-                                f"({v._op})"
-                            )
-        finally:  # in Pyodide, freeing the 100,000-node chain whole would kill the interpreter
-            runner.unlink_graph(root)
 
 
 class BackwardCase:

@@ -202,11 +202,21 @@ class MlpRun:
         self.seconds.append(time.perf_counter() - t0)
         return loss.data
 
-    def frame(self):
-        """What the page draws: losses and accuracies, the heatmap of scores, the network (each neuron's output
-        over the plane, its weights and their gradients) and the first parameters."""
+    def figures(self):
+        """The run's figures: its step, losses and accuracies over the training and test points, and the median
+        time in Python of its last steps (all a reference twin is asked for)."""
         train = float_loss_and_accuracy(self.model, *self.inputs(self.train), self.settings)
         test = float_loss_and_accuracy(self.model, *self.inputs(self.test), self.settings)
+        recent = self.seconds[-20:]
+        return {
+            "step": self.step_count, "regression": self.settings["dataset"] in datasets.REGRESSIONS,
+            "train_loss": train[0], "train_accuracy": train[1], "test_loss": test[0], "test_accuracy": test[1],
+            "ms_per_step": 1000 * sorted(recent)[len(recent) // 2] if recent else None,
+        }  # fmt: skip
+
+    def frame(self):
+        """What the page draws: the figures, the heatmap of scores, the network (each neuron's output over the
+        plane, its weights and their gradients) and the first parameters."""
         grid, thumbs = [], [[[] for _ in layer.neurons] for layer in self.model.layers]
         for j, y in enumerate(self.cells):
             row = []
@@ -218,10 +228,8 @@ class MlpRun:
                         for out, picture in zip(outs, pictures, strict=True):
                             picture.append(round(out, 4))  # a colour, never shown as a number
             grid.append(row)
-        recent = self.seconds[-20:]
         return {
-            "step": self.step_count, "regression": self.settings["dataset"] in datasets.REGRESSIONS,
-            "train_loss": train[0], "train_accuracy": train[1], "test_loss": test[0], "test_accuracy": test[1],
+            **self.figures(),
             "grid": grid,
             "network": [
                 [{"name": f"L{li + 1}.n{ni + 1}", "picture": thumbs[li][ni], "w": [w.data for w in n.w],
@@ -234,7 +242,6 @@ class MlpRun:
                  "m": self.adam.m[i] if self.adam else None, "v": self.adam.v[i] if self.adam else None}
                 for i, p in enumerate(self.params[:TABLE_ROWS])
             ],
-            "ms_per_step": 1000 * sorted(recent)[len(recent) // 2] if recent else None,
         }  # fmt: skip
 
     def feature_pictures(self):
@@ -428,6 +435,10 @@ def mlp_step(count=1):
 
 def mlp_frame():
     return _json(_RUNS["mlp"].frame())
+
+
+def mlp_figures():
+    return _json(_RUNS["mlp"].figures())
 
 
 def mlp_add(x, y, label):

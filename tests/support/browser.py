@@ -42,7 +42,10 @@ def new_page(browser, width=1200, height=900, service_workers="block"):
     """A page in a context of its own (its own cache and storage). Service workers are blocked unless asked for,
     since Playwright's routing (only_local) does not see the requests a service worker answers."""
     context = browser.new_context(viewport={"width": width, "height": height}, service_workers=service_workers)
-    return context.new_page()
+    page = context.new_page()
+    page.errors = []  # what the page threw and nobody caught: a test can ask that there is none
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
 
 
 @contextmanager
