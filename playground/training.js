@@ -1,4 +1,4 @@
-// What the two training views (mlp.js, gpt.js) share: play and pause, and line charts on a canvas.
+// What the two training views (mlp.js, gpt.js) share: play and pause, line charts on a canvas, and the settings' forms.
 //
 // lineChart(canvas, x, series, options). x: the steps; series:
 // [{label, values, color, axis: "left" | "right", range: [lo, hi] (else fitted)}]. Long runs are thinned to the
