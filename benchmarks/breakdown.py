@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from engine.engine import topological_order
-from engine.files import OutputError, ensure_dir, write_atomic
+from engine.output import OutputError, ensure_dir, write_atomic
 
 from . import engines, report, timing, workloads
 from .run import RESULTS, ROOT

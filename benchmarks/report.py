@@ -8,7 +8,7 @@ import platform
 import sys
 from pathlib import Path
 
-from engine.files import save_figure
+from engine.output import save_figure
 
 from . import engines
 

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from engine.files import OutputError, ensure_dir, write_atomic
+from engine.output import OutputError, ensure_dir, write_atomic
 
 from . import engines, memory, report, timing, workloads
 from .engines import MICRO, MICROGPT, OURS, TORCH

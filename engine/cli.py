@@ -12,10 +12,10 @@ import random
 import sys
 from pathlib import Path
 
-from .check.compare import TorchMissing, load_torch
-from .check.gallery import DEMO, GALLERY, on_values
 from .draw import graph as drawing
-from .files import OutputError, ensure_dir, write_atomic
+from .output import OutputError, ensure_dir, write_atomic
+from .proof.compare import TorchMissing, load_torch
+from .proof.gallery import DEMO, GALLERY, on_values
 from .render import pictures, steps
 
 GPT_STEPS = 2000  # about two minutes here

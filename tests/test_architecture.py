@@ -50,7 +50,7 @@ def test_the_tree_keeps_its_layers(tmp_path):
     ("module", "line", "broken"),
     [
         ("engine/engine.py", "from .nn import MLP", "engine.engine -> engine.nn"),  # the core knows nothing above it
-        ("engine/draw/graph.py", "from ..check import compare", "engine.draw.graph -> engine.check.compare"),
+        ("engine/draw/graph.py", "from ..proof import compare", "engine.draw.graph -> engine.proof.compare"),
         ("engine/teach/expr.py", "from ..playground import settings", "engine.teach.expr -> engine.playground"),
     ],
     ids=["up from the core", "sideways between siblings", "up from teaching to the playground"],

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from engine.check.gallery import GALLERY
+from engine.proof.gallery import GALLERY
 from tests.support import ROOT, needs_dot, run_cli
 
 torch = pytest.importorskip("torch")
@@ -89,8 +89,8 @@ def test_every_gallery_expression_passes_the_torch_check(expr):
 
 
 def test_gallery_is_big_enough_and_covers_every_op():
-    from engine.check.gallery import on_values
     from engine.draw import walk
+    from engine.proof.gallery import on_values
 
     assert len(GALLERY) >= 8
     ops = {v._op for e in GALLERY for v in walk(on_values(e)[0])}

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from engine import Value
-from engine.check.gallery import DEMO, on_values
 from engine.draw import MAX_NODES, DotNotFound, GraphTooLarge, draw, fmt, walk
+from engine.proof.gallery import DEMO, on_values
 from engine.render import pictures
 from tests.support import ROOT, needs_dot, run_cli
 
@@ -54,7 +54,7 @@ def test_too_large_graph_is_refused_unless_asked():
 
 def _dot_source_in_fresh_process():
     code = (
-        "from engine.check.gallery import BY_NAME, on_values\nfrom engine.draw import draw\n"
+        "from engine.proof.gallery import BY_NAME, on_values\nfrom engine.draw import draw\n"
         "out, _ = on_values(BY_NAME['mlp_loss']); out.backward(); print(draw(out).source, end='')"
     )
     env = {**os.environ, "PYTHONHASHSEED": "random"}

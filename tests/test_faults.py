@@ -5,9 +5,9 @@ import os
 import pytest
 
 from engine import cli
-from engine.check.compare import Row, close
 from engine.draw import graph as draw
-from engine.files import OutputError, ensure_dir, write_atomic
+from engine.output import OutputError, ensure_dir, write_atomic
+from engine.proof.compare import Row, close
 from tests.support import run_cli
 
 pytest.importorskip("torch")

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from engine.check.compare import close
 from engine.models import gpt
 from engine.nn import Adam
+from engine.proof.compare import close
 from tests.support import run_cli
 
 torch = pytest.importorskip("torch")

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import Value
-from engine.check.compare import close
 from engine.engine import RULES
 from engine.ops import BY_OP, METHODS, OPS
+from engine.proof.compare import close
 from engine.teach import expr, stepper
 from tests.support import ROOT, dags
 

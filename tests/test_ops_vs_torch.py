@@ -8,7 +8,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from engine import Value, grad  # noqa: E402
-from engine.check.compare import close as same  # noqa: E402
+from engine.proof.compare import close as same  # noqa: E402
 from tests.support import dags  # noqa: E402
 
 INF, NAN = math.inf, math.nan

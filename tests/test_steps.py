@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from engine.check.gallery import DEMO, on_values
+from engine.proof.gallery import DEMO, on_values
 from engine.render.steps import replay
 from tests.support import needs_dot, run_cli
 from tests.support.browser import find_chromium, open_page

@@ -13,8 +13,8 @@ import random
 from pathlib import Path
 
 from .. import engine as ref
-from ..check import compare
 from ..ops import BY_OP
+from ..proof import compare
 from ..teach import expr
 from ..teach.exercises import EXERCISES, function_node, rules_node
 from . import runner

@@ -10,8 +10,8 @@ import random
 import time
 
 from ..engine import Value
-from ..files import save_figure
 from ..nn import Adam, Module, dot, linear, rmsnorm, softmax
+from ..output import save_figure
 
 N_EMBD, N_HEAD, N_LAYER, BLOCK_SIZE = 16, 4, 1, 16
 HEAD_DIM = N_EMBD // N_HEAD

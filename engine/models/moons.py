@@ -2,8 +2,8 @@
 
 import math
 
-from ..files import save_figure
 from ..nn import MLP, sgd_step
+from ..output import save_figure
 
 
 def make_moons(n=100, noise=0.1, seed=1):

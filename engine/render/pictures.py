@@ -5,10 +5,10 @@ first, then DotNotFound says how many were written and how to install Graphviz (
 
 import shutil
 
-from ..check.gallery import DEMO, GALLERY, on_values
 from ..draw import graph as drawing
 from ..draw.graph import DotNotFound, svg
-from ..files import write_atomic
+from ..output import write_atomic
+from ..proof.gallery import DEMO, GALLERY, on_values
 
 INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS)"
 

@@ -5,8 +5,8 @@ import json
 import math
 import platform
 
-from ..check.compare import ATOL, RTOL
 from ..draw.graph import inline_svg
+from ..proof.compare import ATOL, RTOL
 
 
 def _num(x):

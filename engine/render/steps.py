@@ -6,9 +6,9 @@ the chain-rule term to that input's gradient, outlines the input and draws the e
 
 import html
 
-from ..check.gallery import DEMO, on_values
 from ..draw.graph import draw, fmt, inline_svg
-from ..files import write_atomic
+from ..output import write_atomic
+from ..proof.gallery import DEMO, on_values
 from ..teach.stepper import node_name, terms
 
 

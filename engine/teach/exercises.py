@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import engine as ref
-from ..files import ensure_dir, write_atomic
 from ..ops import BY_OP, OPS
+from ..output import ensure_dir, write_atomic
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import math
 from hypothesis import strategies as st
 
 from engine import Value
-from engine.check.compare import close
 from engine.engine import RULES, topological_order
 from engine.ops import OPS
+from engine.proof.compare import close
 
 RTOL, ATOL = 1e-6, 1e-9  # float64 agrees to ~1e-16; this leaves room for an ulp amplified by a deep DAG
 SUM_TOL = 1e-12  # times S, the size of the terms summed: room for the order of summation

@@ -7,7 +7,7 @@ function runs on Values and on float64 tensors."""
 from dataclasses import dataclass, field
 
 from ..engine import Value
-from . import compare as check
+from . import compare
 
 
 def labelled(x, label):
@@ -77,10 +77,10 @@ class Expression:
     picture: bool = True  # small enough to draw
 
     def compare(self):
-        """This expression in this engine beside PyTorch float64: an engine.check.Comparison."""
+        """This expression in this engine beside PyTorch float64: an engine.proof.Comparison."""
         out, leaves = on_values(self)
         out.backward()
-        return check.compare(self.name, self.title, self.fn, self.inputs, out, leaves)
+        return compare.compare(self.name, self.title, self.fn, self.inputs, out, leaves)
 
 
 GALLERY = [
