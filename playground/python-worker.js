@@ -42,12 +42,12 @@ const OPS = {
   gpt_step: (py) => live(py).gpt_step(),
   gpt_samples: (py, [temperature, count]) => live(py).gpt_samples(temperature, count),
   // the grader's side (engine/grader/web.py): the grading conversation; the learner's code runs in sandbox-worker.js
-  training_check: (py, [card]) => py.runPython("from engine.grader import web; web.web_training_check")(card),
-  grader_settings: (py) => py.runPython("from engine.grader import web; web.web_settings()"),
-  workspace: (py) => py.runPython("from engine.grader import web; web.web_workspace()"),
-  grading_start: (py) => py.runPython("from engine.grader import web; web.web_grading_start()"),
+  training_check: (py, [card]) => py.runPython("from engine.grader import web; web.training_check")(card),
+  grader_settings: (py) => py.runPython("from engine.grader import web; web.settings()"),
+  workspace: (py) => py.runPython("from engine.grader import web; web.workspace()"),
+  grading_start: (py) => py.runPython("from engine.grader import web; web.grading_start()"),
   grading_next: (py, [key, report, stopped]) =>
-    py.runPython("from engine.grader import web; web.web_grading_next")(key, report, stopped),
+    py.runPython("from engine.grader import web; web.grading_next")(key, report, stopped),
 };
 
 self.onmessage = async ({ data: { id, op, args } }) => {

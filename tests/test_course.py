@@ -117,8 +117,8 @@ def test_each_step_asks_for_the_rule_at_upstream_one_and_the_term_it_adds():
 
 def test_an_engine_is_ready_to_train_when_exercises_1_to_6_pass_and_the_warning_names_the_others():
     card = {"exercises": [{"number": n, "status": "fail" if n in (4, 7) else "pass"} for n in range(1, 8)]}
-    answer = json.loads(web.web_training_check(json.dumps(card)))
+    answer = json.loads(web.training_check(json.dumps(card)))
     assert answer["ready"] is False and answer["failing"] == [4]
     assert answer["warning"].startswith("your engine fails exercise 4 (the rules of a.tanh()")
     card["exercises"][3]["status"] = "pass"
-    assert json.loads(web.web_training_check(json.dumps(card))) == {"ready": True, "failing": [], "warning": ""}
+    assert json.loads(web.training_check(json.dumps(card))) == {"ready": True, "failing": [], "warning": ""}

@@ -462,23 +462,23 @@ def test_the_pages_grading_gives_the_command_lines_verdicts(tmp_path, box):
     as the page's sandbox worker runs it."""
     from engine.grader import web
 
-    step = json.loads(web.web_grading_start())
+    step = json.loads(web.grading_start())
     while not step["done"]:
-        step = json.loads(web.web_grading_next(step["id"], runner.run_text(step["job"], TANH_WRONG)))
+        step = json.loads(web.grading_next(step["id"], runner.run_text(step["job"], TANH_WRONG)))
     card = step["scorecard"]
     cli = json.loads(grade.scorecard_json("w", grade.grade(_workspace(tmp_path / "w", TANH_WRONG), box), box))
     assert card["points"] == cli["points"] == 80 and card["exercises"] == cli["exercises"]
     assert card["summary"] == "score: 80/90 points, 6 of 7 exercises pass" and step["pictures"]["number"] == 4
-    step = json.loads(web.web_grading_start())
-    step = json.loads(web.web_grading_next(step["id"], "[" * 100_000 + "]" * 100_000))
+    step = json.loads(web.grading_start())
+    step = json.loads(web.grading_next(step["id"], "[" * 100_000 + "]" * 100_000))
     assert step["done"] and step["scorecard"]["error"] == "engine.py: the check's report was malformed"
-    step = json.loads(web.web_grading_start())
-    step = json.loads(web.web_grading_next(step["id"], "", json.dumps({"timeout": True})))
+    step = json.loads(web.grading_start())
+    step = json.loads(web.grading_next(step["id"], "", json.dumps({"timeout": True})))
     assert (
         step["scorecard"]["error"]
         == f"engine.py: importing it did not finish in {grade.TIME_LIMIT} s (a loop that never ends?)"
     )
-    assert json.loads(web.web_settings()) == {"time_limit": grade.TIME_LIMIT}
+    assert json.loads(web.settings()) == {"time_limit": grade.TIME_LIMIT}
 
 
 @pytest.mark.slow

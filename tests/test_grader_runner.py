@@ -172,13 +172,13 @@ def test_the_pages_grading_draws_a_wrong_rule_and_words_a_crashed_worker():
     source = SOLUTION.replace(
         '"*":       lambda a, b, out, g: (g * b, g * a),', '"*":       lambda a, b, out, g: (b, a),'
     )
-    step = json.loads(web.web_grading_start())
-    step = json.loads(web.web_grading_next(step["id"], runner.run_text(step["job"], source)))
-    step = json.loads(web.web_grading_next(step["id"], runner.run_text(step["job"], source)))
+    step = json.loads(web.grading_start())
+    step = json.loads(web.grading_next(step["id"], runner.run_text(step["job"], source)))
+    step = json.loads(web.grading_next(step["id"], runner.run_text(step["job"], source)))
     assert step["status"].startswith("grading exercise 2 of 7")
-    step = json.loads(web.web_grading_next(step["id"], "", json.dumps({"crashed": "out of memory\nand more"})))
+    step = json.loads(web.grading_next(step["id"], "", json.dumps({"crashed": "out of memory\nand more"})))
     while not step["done"]:
-        step = json.loads(web.web_grading_next(step["id"], runner.run_text(step["job"], source)))
+        step = json.loads(web.grading_next(step["id"], runner.run_text(step["job"], source)))
     card = step["scorecard"]
     assert card["exercises"][1]["message"] == "the check's worker crashed: out of memory"
     assert step["pictures"]["number"] == 1 and "digraph" in step["pictures"]["yours"]

@@ -16,18 +16,18 @@ _GRADINGS = {}  # the gradings in progress, by id: (conversation, failures)
 _IDS = itertools.count(1)
 
 
-def web_settings():
+def settings():
     """What the page needs to know of the grader: its one time limit, in seconds."""
     return json.dumps({"time_limit": grade.TIME_LIMIT})
 
 
-def web_workspace():
+def workspace():
     """A fresh workspace's engine.py, and the exercises as the page lists them."""
     listed = [{"number": e.number, "name": e.name, "title": e.title, "points": e.points} for e in exercises.EXERCISES]
     return json.dumps({"source": exercises.workspace_source(), "exercises": listed})
 
 
-def web_grading_start():
+def grading_start():
     """A new grading of the editor's engine.py: its id, the first job and what the page says meanwhile."""
     failures = []
     conversation = grade.grading("engine.py", failures)
@@ -37,7 +37,7 @@ def web_grading_start():
     return _step(key, lambda: next(conversation))
 
 
-def web_grading_next(key, report_text, stopped_json="null"):
+def grading_next(key, report_text, stopped_json="null"):
     """Send what the sandbox worker gave for the last job: its report's text, or, where the page stopped it,
     {"timeout": true} or {"crashed": "what the worker said"}. The next job, or the scorecard when done."""
     conversation, _ = _GRADINGS[key]
@@ -166,7 +166,7 @@ def _pair_of_pictures(yours, reference, first):
 TRAINS_ON = (1, 2, 3, 4, 5, 6)  # the exercises an engine needs for the training views: its rules and backward()
 
 
-def web_training_check(card_json):
+def training_check(card_json):
     """Whether a graded engine.py is ready to train the page's models: {"ready", "failing", "warning"}, the warning
     naming each exercise of TRAINS_ON that does not pass."""
     card = json.loads(card_json)
