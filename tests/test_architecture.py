@@ -131,3 +131,14 @@ def test_a_name_imported_and_never_used_is_caught():
         'import { $, fmt, report } from "./page.js";', 'import { $, fmt, python, report } from "./page.js";'
     )
     assert _unused_imports(sources) == ["gpt.js imports python"]
+
+
+def test_the_page_preloads_exactly_the_modules_its_entry_imports():
+    sources, todo, closure = _page_sources(), ["app.js"], set()
+    while todo:  # app.js and what it imports statically, at any depth: the browser fetches them before app.js runs
+        name = todo.pop()
+        if name not in closure:
+            closure.add(name)
+            todo.extend(t for t in STATIC.findall(sources[name]) if not t.startswith("vendor/"))
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', (PLAYGROUND / "index.html").read_text())
+    assert sorted(preloaded) == sorted(closure)  # fetched at once, not one level of imports after another
