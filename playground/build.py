@@ -40,8 +40,7 @@ def needed_modules(entries):
         for i in range(2, len(parts) + 1):  # the packages above it: engine.a.b needs engine/a/__init__.py
             if (ROOT / Path(*parts[:i]) / "__init__.py").exists() and ".".join(parts[:i]) not in found:
                 todo.append(".".join(parts[:i]))
-        path = ROOT / Path(*parts) / "__init__.py"
-        path = path if path.exists() else ROOT / Path(*parts).with_suffix(".py")
+        path = _path_of(name)
         if name in found or not path.exists():
             continue
         found.add(name)

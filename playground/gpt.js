@@ -59,9 +59,9 @@ async function drawGpt() {
     { label: "mean of the last 50", values: window50, color: "#1f78b4" },
     ...(gpt.reference.length ? [{ label: "reference's mean", values: means(gpt.reference), color: "#555", width: 2.5 }] : []),
   ], { title: "cross-entropy, nats per character" });
-  const ms = median(gpt.ms.slice(-20));
-  report("gpt", { msPerStep: ms, referenceMsPerStep: median(gpt.referenceMs.slice(-20)) });
-  engineSpeed(ms, median(gpt.referenceMs.slice(-20)));
+  const ms = median(gpt.ms.slice(-20)), referenceMs = median(gpt.referenceMs.slice(-20));
+  report("gpt", { msPerStep: ms, referenceMsPerStep: referenceMs });
+  engineSpeed(ms, referenceMs);
   if (comparing() && n) {
     const { step, words } = await parting(gpt.losses, gpt.reference);
     gpt.parts = step;

@@ -49,8 +49,8 @@ function record(f) {
 
 async function frames() {  // the run's frame; with your engine, the reference twin's loss and speed beside it
   const [f, twin] = await Promise.all([trainer().call("mlp_frame"), comparing() ? python.call("mlp_figures") : null]);
-  const frame = JSON.parse(f);
-  if (twin) Object.assign(frame, { reference_loss: JSON.parse(twin).train_loss, reference_ms: JSON.parse(twin).ms_per_step });
+  const frame = JSON.parse(f), figures = twin === null ? null : JSON.parse(twin);
+  if (figures) Object.assign(frame, { reference_loss: figures.train_loss, reference_ms: figures.ms_per_step });
   return frame;
 }
 

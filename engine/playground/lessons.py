@@ -45,9 +45,9 @@ def read_lesson(name, text):
         fields[key.strip()] = value.strip()
     if sorted(fields) != ["done", "link", "title"]:
         raise LessonError(f"{name}: the header needs exactly title:, link: and done:, got {', '.join(fields)}")
-    if not _CHECK.fullmatch(fields["done"]):
-        raise LessonError(f"{name}: done: {fields['done']!r} is none of the checks (engine/playground/lessons.py)")
     check = _CHECK.fullmatch(fields["done"])
+    if not check:
+        raise LessonError(f"{name}: done: {fields['done']!r} is none of the checks (engine/playground/lessons.py)")
     if check["a"] and not (1 <= int(check["a"]) <= int(check["b"]) <= len(EXERCISES)):
         raise LessonError(f"{name}: done: {fields['done']!r} names no range of exercises 1-{len(EXERCISES)}")
     link = [pair.partition("=")[::2] for pair in fields["link"].split("&")]  # values as written: + stays +

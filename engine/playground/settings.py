@@ -32,7 +32,7 @@ class Setting:
     def check(self, raw):
         """The setting's value from the link's string, or a SettingsError naming its label."""
         raw = str(raw)
-        if self.kind == "text":  # its reader checks it (live.word_list)
+        if self.kind == "text":  # its reader checks it (training.word_list)
             return raw
         if self.kind == "choice":
             if raw not in self.choices:
